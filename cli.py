@@ -1,0 +1,336 @@
+"""``oncograph``: the command line. Thin click commands over library functions.
+
+Store selection: ``--neo4j-uri`` / ``NEO4J_URI`` picks Neo4j (with ``NEO4J_USERNAME``,
+``NEO4J_PASSWORD``, ``NEO4J_DATABASE``); otherwise the embedded store at ``--store`` /
+``ONCOGRAPH_STORE`` (default ``~/.local/share/oncograph/store``).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+FORMAT_CHOICE = click.Choice(["table", "json", "csv"])
+
+
+@dataclass
+class Settings:
+    debug: bool
+    store_dir: Path | None
+    neo4j_uri: str | None
+    neo4j_user: str | None
+    neo4j_password: str | None
+    neo4j_database: str | None
+
+    def config(self) -> Any:
+        from graph_loader.backends import Neo4jSettings, StoreConfig, default_store_dir
+
+        if self.neo4j_uri:
+            return StoreConfig(
+                neo4j=Neo4jSettings(
+                    uri=self.neo4j_uri,
+                    username=self.neo4j_user,
+                    password=self.neo4j_password,
+                    database=self.neo4j_database,
+                )
+            )
+        return StoreConfig(store_dir=self.store_dir or default_store_dir())
+
+    def open(self, write: bool = False) -> Any:
+        from graph_loader.backends import open_store
+
+        return open_store(self.config(), read_only=not write)
+
+
+class OncographGroup(click.Group):
+    """Turns project errors into one line and an exit code; ``--debug`` shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ontology.errors import OncographError
+
+        try:
+            return super().invoke(ctx)
+        except OncographError as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so in one line unless --debug
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_object(Settings)
+    return bool(obj and obj.debug) or "--debug" in sys.argv
+
+
+def _progress() -> Any:
+    """A progress callback drawing a bar on a terminal, silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="writing", file=sys.stderr, width=30)
+            bar.__enter__()
+            state["bar"], state["done"] = bar, 0
+        bar.label = f"{step:<28}"
+        bar.update(done - state["done"])
+        state["done"] = done
+        if done >= total:
+            bar.__exit__(None, None, None)
+            state.clear()
+
+    return update
+
+
+@click.group(cls=OncographGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="ONCOGRAPH_STORE",
+    help="Embedded store directory [env ONCOGRAPH_STORE; default ~/.local/share/oncograph/store].",
+)
+@click.option("--neo4j-uri", envvar="NEO4J_URI", help="Use Neo4j at this bolt:// or neo4j:// URI.")
+@click.option("--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True)
+@click.option(
+    "--neo4j-password", envvar="NEO4J_PASSWORD", help="Prefer the NEO4J_PASSWORD variable."
+)
+@click.option("--neo4j-database", envvar="NEO4J_DATABASE", help="Default: the server's default.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="oncograph")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    store_dir: Path | None,
+    neo4j_uri: str | None,
+    neo4j_user: str | None,
+    neo4j_password: str | None,
+    neo4j_database: str | None,
+    debug: bool,
+) -> None:
+    """oncograph: cancer biomarkers, drugs, approvals, Norwegian reimbursement and trials in one
+    graph. Uses Neo4j when a URI is given, else the embedded store."""
+    ctx.obj = Settings(debug, store_dir, neo4j_uri, neo4j_user, neo4j_password, neo4j_database)
+
+
+@cli.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Create the schema (constraints, indexes, typed tables); safe to run again."""
+    with settings.open(write=True) as store:
+        done = store.apply_schema()
+        click.echo(f"{store.backend} store at {store.location()}: schema ready")
+        click.echo(f"  created {len(done)} item(s)" if done else "  nothing to create")
+
+
+@cli.command()
+@click.argument("source", type=click.Choice(["oncotree", "hgnc"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--source-version", help="The release, when the file name does not tell it.")
+@click.option("--strict", is_flag=True, help="Fail, writing nothing, if any row is rejected.")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100000))
+@click.option(
+    "--report-json", type=click.Path(path_type=Path, dir_okay=False), help="Also write the report."
+)
+@click.pass_obj
+def load(
+    settings: Settings,
+    source: str,
+    path: Path,
+    source_version: str | None,
+    strict: bool,
+    batch_size: int,
+    report_json: Path | None,
+) -> None:
+    """Load a source file into the graph (validated whole before anything is written)."""
+    from graph_loader import load, transform_file
+
+    result = transform_file(source, path, version=source_version)
+    with settings.open(write=True) as store:
+        report = load(store, result, strict=strict, batch_size=batch_size, progress=_progress())
+    click.echo(report.render())
+    if report_json:
+        report_json.write_text(report.to_json() + "\n", encoding="utf-8")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, help="name=value (JSON values parsed).")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option("--write", is_flag=True, help="Allow statements that write (default: read-only).")
+@click.pass_obj
+def cypher(settings: Settings, query: str, params: tuple[str, ...], fmt: str, write: bool) -> None:
+    """Run one Cypher statement; read-only unless --write is given."""
+    from queries import parse_params
+    from queries.output import render
+
+    values = parse_params(params)
+    with settings.open(write=write) as store:
+        rows = store.run(query, values)
+    click.echo(render(rows, fmt))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def stats(settings: Settings, fmt: str) -> None:
+    """Node counts per label and relationship counts per type."""
+    from queries import graph_stats
+    from queries.output import render
+
+    with settings.open() as store:
+        result = graph_stats(store)
+        location = f"{store.backend} store at {store.location()}"
+    rows = [{"kind": "node", "name": r.name, "count": r.count} for r in result.nodes]
+    rows += [
+        {"kind": "relationship", "name": r.name, "count": r.count} for r in result.relationships
+    ]
+    if fmt == "table":
+        rows = [r for r in rows if r["count"]]
+        click.echo(location)
+    click.echo(render(rows, fmt))
+    if fmt == "table":
+        click.echo(
+            f"total: {result.total_nodes:,} nodes, {result.total_relationships:,} relationships"
+        )
+
+
+@cli.command()
+@click.pass_obj
+def sources(settings: Settings) -> None:
+    """The dataset releases loaded, with licence, checksum and last run."""
+    from queries import list_sources
+    from queries.output import render
+
+    with settings.open() as store:
+        rows = [r.model_dump() for r in list_sources(store)]
+    click.echo(render(rows))
+
+
+@cli.command()
+@click.argument("query")
+@click.pass_obj
+def tumour(settings: Settings, query: str) -> None:
+    """Look up a tumour type by OncoTree code, name or previous code; show its ancestors."""
+    from queries import find_tumour_type
+
+    with settings.open() as store:
+        match = find_tumour_type(store, query)
+    t = match.tumour_type
+    click.echo(f"{t.code}  {t.name}  (OncoTree {t.release}, matched by {match.matched_by})")
+    click.echo(f"  main type: {t.main_type or '-'}; tissue: {t.tissue or '-'}; level {t.level}")
+    if match.ancestors:
+        click.echo("  is a: " + " > ".join(f"{a.code} ({a.name})" for a in match.ancestors))
+    for other in match.others:
+        click.echo(f"  also matches: {other.code} ({other.name})")
+
+
+@cli.command()
+@click.argument("symbol")
+@click.pass_obj
+def gene(settings: Settings, symbol: str) -> None:
+    """Look up a gene by HGNC symbol, alias or previous symbol."""
+    from queries import find_gene
+
+    with settings.open() as store:
+        rows = find_gene(store, symbol)
+    for row in rows:
+        how = "approved symbol" if row.current else f"alias or previous symbol {symbol.upper()}"
+        click.echo(f"{row.symbol}  {row.hgnc_id}  {row.name or ''}  (matched by {how})")
+
+
+@cli.command()
+@click.pass_obj
+def doctor(settings: Settings) -> None:
+    """Which backend, where, reachable, schema present, versions."""
+    import platform
+
+    from ontology.errors import OncographError
+
+    config = settings.config()
+    click.echo(f"oncograph {_version()} on Python {platform.python_version()}")
+    where = config.neo4j.display() if config.neo4j else str(config.store_dir)
+    click.echo(f"backend: {config.backend} ({where})")
+    try:
+        with settings.open() as store:
+            info = store.info()
+    except OncographError as exc:
+        click.echo(f"reachable: no ({exc})")
+        sys.exit(exc.exit_code)
+    click.echo("reachable: yes")
+    click.echo(f"server: {info.server_version} {info.edition or ''}".rstrip())
+    click.echo(f"client library: {info.driver_version}")
+    if info.schema_present:
+        click.echo("schema: present")
+    else:
+        shown = ", ".join(info.schema_missing[:5])
+        more = f" and {len(info.schema_missing) - 5} more" if len(info.schema_missing) > 5 else ""
+        click.echo(f"schema: missing {shown}{more} (run `oncograph init`)")
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+def demo(settings: Settings) -> None:
+    """Load the bundled data (OncoTree, HGNC cancer genes) and answer a question."""
+    from graph_loader import BUNDLED, bundled_path, load_file
+    from queries import find_tumour_type, graph_stats, tumour_type_descendants
+
+    with settings.open(write=True) as store:
+        click.echo(f"oncograph demo: {store.backend} store at {store.location()}")
+        store.apply_schema()
+        for name in BUNDLED:
+            report = load_file(store, name, bundled_path(name), progress=_progress())
+            click.echo(report.render())
+        stats = graph_stats(store)
+        click.echo(
+            f"\ngraph: {stats.total_nodes:,} nodes, {stats.total_relationships:,} relationships"
+        )
+        match = find_tumour_type(store, "lung adenocarcinoma")
+        below = tumour_type_descendants(store, "NSCLC")
+    t = match.tumour_type
+    click.echo("\nQ: where does 'lung adenocarcinoma' sit in OncoTree?")
+    click.echo(f"A: {t.code} ({t.name}) is a " + " > ".join(a.code for a in match.ancestors))
+    click.echo(
+        f"   so evidence stated for NSCLC also applies to {len(below)} tumour types below it: "
+        + ", ".join(d.code for d in below[:8])
+        + (" ..." if len(below) > 8 else "")
+    )
+    click.echo("\nTry: oncograph cypher \"MATCH (t:TumourType {id: 'MEL'}) RETURN t.name\"")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("oncograph")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def main() -> None:
+    cli(prog_name="oncograph")
+
+
+if __name__ == "__main__":
+    main()

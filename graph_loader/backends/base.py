@@ -1,0 +1,243 @@
+"""The one interface both graph backends implement.
+
+A :class:`GraphStore` runs Cypher (read-only unless it was opened for writing, enforced by the
+engine's own guard), applies the schema generated from the ontology, and writes batches of rows with
+``UNWIND $rows AS row MERGE ...`` statements whose property lists come from the metagraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ontology.errors import MissingParameterError
+from ontology.metagraph import PATTERNS, PropertySpec, node_properties, rel_properties
+from ontology.vocab import Label, RelType
+
+Row = dict[str, Any]
+
+
+@dataclass
+class StoreInfo:
+    """What ``oncograph doctor`` reports about a store."""
+
+    backend: str
+    location: str
+    reachable: bool
+    read_only: bool
+    server_version: str | None = None
+    edition: str | None = None
+    driver_version: str | None = None
+    schema_present: bool = False
+    schema_missing: list[str] = field(default_factory=list)
+    detail: str | None = None
+
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRIP = re.compile(
+    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/""", re.DOTALL
+)
+
+
+def query_parameters(cypher: str) -> set[str]:
+    """Names of ``$parameters`` a statement uses (outside strings, quoted names and comments)."""
+    return set(_PARAM.findall(_STRIP.sub(" ", cypher)))
+
+
+def check_parameters(cypher: str, params: Mapping[str, Any] | None) -> None:
+    """Refuse a statement whose ``$parameters`` were not all given.
+
+    LadybugDB binds a missing parameter to null instead of failing, so both backends check here.
+    """
+    missing = sorted(query_parameters(cypher) - set(params or {}))
+    if missing:
+        raise MissingParameterError(
+            "missing query parameter(s): "
+            + ", ".join(f"${m}" for m in missing)
+            + " (give them with --param name=value)"
+        )
+
+
+def dedupe_last_wins(rows: Iterable[Row], key: Sequence[str]) -> list[Row]:
+    """One row per key, the last one given; order of first appearance kept.
+
+    Two rows with the same new key in one ``UNWIND ... MERGE`` batch lose a write on LadybugDB, so
+    every batch is de-duplicated before it is sent, on both backends.
+    """
+    by_key: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        by_key[tuple(row[k] for k in key)] = row
+    return list(by_key.values())
+
+
+def chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class GraphStore(ABC):
+    """A graph database holding the oncograph schema."""
+
+    backend: str = "abstract"
+
+    def __init__(self, read_only: bool) -> None:
+        self.read_only = read_only
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is, safe to print (never a password)."""
+
+    @abstractmethod
+    def info(self) -> StoreInfo: ...
+
+    # -- running Cypher ------------------------------------------------------------------------
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one statement and return its rows as plain Python values.
+
+        On a read-only store the engine itself refuses writes (``ReadOnlyError``).
+        """
+        check_parameters(cypher, params)
+        return self._run(cypher, dict(params or {}))
+
+    @abstractmethod
+    def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]: ...
+
+    def explain(self, cypher: str, params: Mapping[str, Any] | None = None) -> str:
+        """The engine's plan for a statement, as text."""
+        rows = self.run("EXPLAIN " + cypher, params)
+        return "\n".join(str(v) for row in rows for v in row.values())
+
+    # -- schema --------------------------------------------------------------------------------
+    @abstractmethod
+    def apply_schema(self) -> list[str]:
+        """Create what the ontology declares and is missing; idempotent. Returns what it did."""
+
+    @abstractmethod
+    def missing_schema(self) -> list[str]:
+        """What the ontology declares that the store lacks (empty: schema present)."""
+
+    # -- writing -------------------------------------------------------------------------------
+    def _value(self, spec: PropertySpec) -> str:
+        """The Cypher expression that writes ``row.<name>`` as the property's type."""
+        return f"row.{spec.name}"
+
+    def node_write_statement(self, label: Label) -> str:
+        specs = [s for s in node_properties(label) if s.name != "id"]
+        sets = ", ".join(f"n.{s.name} = {self._value(s)}" for s in specs)
+        return f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET {sets}"
+
+    def rel_write_statement(self, rel_type: RelType, from_label: Label, to_label: Label) -> str:
+        if (from_label, to_label) not in PATTERNS[rel_type]:
+            raise ValueError(f"({from_label})-[:{rel_type}]->({to_label}) is not in the metagraph")
+        specs = [s for s in rel_properties(rel_type) if s.name != "source"]
+        sets = ", ".join(f"r.{s.name} = {self._value(s)}" for s in specs)
+        return (
+            "UNWIND $rows AS row "
+            f"MATCH (a:{from_label.value} {{id: row.from_id}}) "
+            f"MATCH (b:{to_label.value} {{id: row.to_id}}) "
+            f"MERGE (a)-[r:{rel_type.value} {{source: row.source}}]->(b) "
+            f"SET {sets} "
+            "RETURN count(r) AS written"
+        )
+
+    @abstractmethod
+    def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        """Run one write statement in its own transaction (retried on transient errors)."""
+
+    def write_nodes(self, label: Label, rows: Sequence[Row]) -> int:
+        """MERGE one batch of nodes by id; rows must carry every property of the label."""
+        batch = dedupe_last_wins(rows, ("id",))
+        if batch:
+            self._write(self.node_write_statement(label), {"rows": batch})
+        return len(batch)
+
+    def write_rels(
+        self, rel_type: RelType, from_label: Label, to_label: Label, rows: Sequence[Row]
+    ) -> int:
+        """MERGE one batch of relationships between existing nodes; returns how many were written.
+
+        Rows whose endpoints are missing are not written (and no stub node is created).
+        """
+        batch = dedupe_last_wins(rows, ("from_id", "to_id", "source"))
+        if not batch:
+            return 0
+        result = self._write(
+            self.rel_write_statement(rel_type, from_label, to_label), {"rows": batch}
+        )
+        return int(result[0]["written"]) if result else 0
+
+    def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self._run(
+            f"UNWIND $ids AS i MATCH (n:{label.value} {{id: i}}) RETURN n.id AS id",
+            {"ids": list(set(ids))},
+        )
+        return {r["id"] for r in rows}
+
+    def delete_stale_nodes(self, label: Label, source: str, run_id: str, limit: int = 10000) -> int:
+        """Remove a source's nodes (and their relationships) that run ``run_id`` did not write."""
+        total = 0
+        while True:
+            rows = self._write(
+                f"MATCH (n:{label.value}) WHERE n.source = $source AND n.run_id <> $run_id "
+                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+                {"source": source, "run_id": run_id, "limit": limit},
+            )
+            deleted = int(rows[0]["deleted"]) if rows else 0
+            total += deleted
+            if deleted < limit:
+                return total
+
+    def delete_stale_rels(
+        self, rel_type: RelType, source: str, run_id: str, limit: int = 10000
+    ) -> int:
+        """Remove a source's relationships of one type that run ``run_id`` did not write."""
+        total = 0
+        from_labels = sorted({f for f, _ in PATTERNS[rel_type]})
+        for from_label in from_labels:
+            while True:
+                rows = self._write(
+                    f"MATCH (a:{from_label.value})-[r:{rel_type.value}]->() "
+                    "WHERE r.source = $source AND r.run_id <> $run_id "
+                    "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted",
+                    {"source": source, "run_id": run_id, "limit": limit},
+                )
+                deleted = int(rows[0]["deleted"]) if rows else 0
+                total += deleted
+                if deleted < limit:
+                    break
+        return total
+
+    def wipe(self) -> None:
+        """Delete every node and relationship (tests and benchmarks only)."""
+        for label in Label:
+            self._write(f"MATCH (n:{label.value}) DETACH DELETE n", {})
+
+
+def plain(value: Any) -> Any:
+    """Engine values to plain Python: dates stay ``datetime.date``, lists stay lists."""
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    to_native = getattr(value, "to_native", None)
+    if callable(to_native):  # neo4j.time.Date / DateTime
+        return to_native()
+    return value

@@ -1,0 +1,229 @@
+"""The embedded default: LadybugDB (PyPI ``ladybug``, the maintained successor of Kùzu).
+
+A directory on disk holding one database file and its write-ahead log; no server. The schema is
+closed and typed, so every node table, relationship table (with its from/to pairs) and property is
+generated from the ontology. Read-only use opens the database with ``read_only=True``, so the engine
+itself refuses writes. One writing process at a time; read-only processes may open beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from graph_loader.backends.base import GraphStore, Row, StoreInfo, plain
+from ontology.errors import (
+    ConfigError,
+    QueryError,
+    ReadOnlyError,
+    SchemaMissingError,
+    StoreError,
+)
+from ontology.metagraph import PATTERNS, PropertySpec, node_properties, rel_properties
+from ontology.vocab import Label
+
+DB_FILE = "graph.lbdb"
+
+
+def node_table_ddl(label: Label) -> str:
+    cols = ", ".join(f"{s.name} {s.type.value}" for s in node_properties(label))
+    return f"CREATE NODE TABLE IF NOT EXISTS {label.value}({cols}, PRIMARY KEY(id))"
+
+
+def rel_table_ddl(rel_type: Any) -> str:
+    pairs = ", ".join(f"FROM {a.value} TO {b.value}" for a, b in PATTERNS[rel_type])
+    cols = ", ".join(f"{s.name} {s.type.value}" for s in rel_properties(rel_type))
+    return f"CREATE REL TABLE IF NOT EXISTS {rel_type.value}({pairs}, {cols})"
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "_LABEL" in value and "_ID" in value:
+            is_rel = "_SRC" in value and "_DST" in value
+            props = {
+                k: plain(v) for k, v in value.items() if k not in ("_ID", "_LABEL", "_SRC", "_DST")
+            }
+            key = "_type" if is_rel else "_label"
+            return {key: value["_LABEL"], **props}
+        if "_NODES" in value and "_RELS" in value:
+            return {
+                "_path": [_convert(n) for n in value["_NODES"]],
+                "_relationships": [_convert(r) for r in value["_RELS"]],
+            }
+        return {k: _convert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    return plain(value)
+
+
+class LadybugStore(GraphStore):
+    backend = "ladybug"
+
+    def __init__(self, directory: str | Path, read_only: bool = True) -> None:
+        super().__init__(read_only)
+        import ladybug
+
+        self._ladybug = ladybug
+        self.directory = Path(directory).expanduser()
+        db_path = self.directory / DB_FILE
+        if read_only and not db_path.exists():
+            raise SchemaMissingError(
+                f"no embedded store at {self.directory}; create it with `oncograph init` "
+                "or `oncograph demo` (or choose another with --store / ONCOGRAPH_STORE)"
+            )
+        if self.directory.exists() and not self.directory.is_dir():
+            raise ConfigError(f"the store location {self.directory} is a file, not a directory")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(db_path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            raise StoreError(f"cannot open the embedded store at {db_path}: {exc}") from exc
+
+    def close(self) -> None:
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        if conn is not None:
+            conn.close()
+        if db is not None:
+            db.close()
+        self._conn = self._db = None
+
+    def location(self) -> str:
+        return str(self.directory)
+
+    def _value(self, spec: PropertySpec) -> str:
+        # A column that is null in every row of a batch is inferred as STRING; cast explicitly.
+        return f"CAST(row.{spec.name} AS {spec.type.value})"
+
+    def _execute(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        try:
+            result = self._conn.execute(cypher, params)
+        except RuntimeError as exc:
+            raise self._translate(exc) from exc
+        if isinstance(result, list):  # several statements: the last one's rows
+            for r in result[:-1]:
+                r.close()
+            result = result[-1]
+        names = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append({n: _convert(v) for n, v in zip(names, result.get_next(), strict=True)})
+        result.close()
+        return rows
+
+    def _translate(self, exc: RuntimeError) -> Exception:
+        message = str(exc).strip()
+        first = message.splitlines()[0] if message else type(exc).__name__
+        if "read-only" in message or "READ ONLY" in message:
+            return ReadOnlyError(
+                "refused: this statement writes, and the store was opened read-only "
+                "(pass --write to allow writes)"
+            )
+        if message.startswith(("Parser exception", "Binder exception", "Catalog exception")):
+            hint = ""
+            if "does not exist" in message and "Table" in message and self.missing_schema():
+                hint = " (the schema is not initialised: run `oncograph init`)"
+            return QueryError(f"LadybugDB rejected the statement: {first}{hint}")
+        if message.startswith("Runtime exception") and "duplicated primary key" in message:
+            return QueryError(f"LadybugDB: {first}")
+        return StoreError(f"LadybugDB error: {first}")
+
+    def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        return self._execute(cypher, params)
+
+    def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        # Each statement runs in its own (auto-commit) transaction: atomic per batch.
+        return self._execute(cypher, params)
+
+    # -- schema --------------------------------------------------------------------------------
+    def _tables(self) -> dict[str, str]:
+        rows = self._execute("CALL show_tables() RETURN name, type", {})
+        return {r["name"]: r["type"] for r in rows}
+
+    def _columns(self, table: str) -> set[str]:
+        rows = self._execute(f"CALL table_info('{table}') RETURN *", {})
+        return {r["name"] for r in rows}
+
+    def _connections(self, table: str) -> set[tuple[str, str]]:
+        rows = self._execute(f"CALL show_connection('{table}') RETURN *", {})
+        return {(r["source table name"], r["destination table name"]) for r in rows}
+
+    def missing_schema(self) -> list[str]:
+        tables = self._tables()
+        missing = []
+        for label in Label:
+            if label.value not in tables:
+                missing.append(f"node table {label.value}")
+                continue
+            cols = self._columns(label.value)
+            missing += [
+                f"{label.value}.{s.name}" for s in node_properties(label) if s.name not in cols
+            ]
+        for rel_type, pairs in PATTERNS.items():
+            if rel_type.value not in tables:
+                missing.append(f"rel table {rel_type.value}")
+                continue
+            have = self._connections(rel_type.value)
+            missing += [
+                f"{rel_type.value}({a.value}->{b.value})"
+                for a, b in pairs
+                if (a.value, b.value) not in have
+            ]
+            cols = self._columns(rel_type.value)
+            missing += [
+                f"{rel_type.value}.{s.name}" for s in rel_properties(rel_type) if s.name not in cols
+            ]
+        return missing
+
+    def apply_schema(self) -> list[str]:
+        if self.read_only:
+            raise ReadOnlyError("the store was opened read-only; `oncograph init` needs --write")
+        tables = self._tables()
+        done: list[str] = []
+        for label in Label:
+            if label.value not in tables:
+                self._execute(node_table_ddl(label), {})
+                done.append(f"node table {label.value}")
+                continue
+            cols = self._columns(label.value)
+            for spec in node_properties(label):
+                if spec.name not in cols:
+                    self._execute(
+                        f"ALTER TABLE {label.value} ADD {spec.name} {spec.type.value}", {}
+                    )
+                    done.append(f"{label.value}.{spec.name}")
+        for rel_type, pairs in PATTERNS.items():
+            if rel_type.value not in tables:
+                self._execute(rel_table_ddl(rel_type), {})
+                done.append(f"rel table {rel_type.value}")
+                continue
+            have = self._connections(rel_type.value)
+            for a, b in pairs:
+                if (a.value, b.value) not in have:
+                    self._execute(
+                        f"ALTER TABLE {rel_type.value} ADD FROM {a.value} TO {b.value}", {}
+                    )
+                    done.append(f"{rel_type.value}({a.value}->{b.value})")
+            cols = self._columns(rel_type.value)
+            for spec in rel_properties(rel_type):
+                if spec.name not in cols:
+                    self._execute(
+                        f"ALTER TABLE {rel_type.value} ADD {spec.name} {spec.type.value}", {}
+                    )
+                    done.append(f"{rel_type.value}.{spec.name}")
+        return done
+
+    def info(self) -> StoreInfo:
+        info = StoreInfo(
+            backend=self.backend,
+            location=self.location(),
+            reachable=True,
+            read_only=self.read_only,
+            driver_version=getattr(self._ladybug, "__version__", None),
+        )
+        rows = self._execute("CALL db_version() RETURN *", {})
+        info.server_version = str(next(iter(rows[0].values()))) if rows else None
+        info.edition = "embedded"
+        info.schema_missing = self.missing_schema()
+        info.schema_present = not info.schema_missing
+        return info

@@ -1,0 +1,232 @@
+"""Neo4j 5 through the official driver: ``bolt://``, ``neo4j://`` (routing: clusters, Aura) and their
+``+s`` / ``+ssc`` forms.
+
+Reads go through a read-access managed transaction, so the server itself refuses a write;
+writes go through ``execute_write`` (one managed transaction per batch, retried on transient errors).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from graph_loader.backends.base import GraphStore, Row, StoreInfo, plain
+from ontology.errors import ConfigError, QueryError, ReadOnlyError, StoreError
+from ontology.metagraph import INDEXED_PROPERTIES, PATTERNS
+from ontology.vocab import Label, RelType
+
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str
+    username: str | None = "neo4j"
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None  # None: the server's default database
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.uri)
+        if parts.scheme not in SCHEMES:
+            raise ConfigError(
+                f"Neo4j URI scheme {parts.scheme or '(none)'!r} is not supported; "
+                f"use one of {', '.join(s + '://' for s in SCHEMES)}"
+            )
+        if parts.username is not None or parts.password is not None:
+            raise ConfigError(
+                "the Neo4j URI carries credentials; give the user in NEO4J_USERNAME and the "
+                "password in NEO4J_PASSWORD (or --neo4j-user / --neo4j-password) instead"
+            )
+        if not parts.hostname:
+            raise ConfigError(f"the Neo4j URI {self.uri!r} names no host")
+
+    def display(self) -> str:
+        db = self.database or "(default database)"
+        return f"{self.uri} database={db} user={self.username or '(none)'}"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def schema_statements() -> list[tuple[str, str]]:
+    """(name, statement) for every constraint and index the ontology declares."""
+    out: list[tuple[str, str]] = []
+    for label in Label:
+        name = f"{_snake(label.value)}_id_unique"
+        out.append(
+            (
+                name,
+                f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+                f"FOR (n:{label.value}) REQUIRE n.id IS UNIQUE",
+            )
+        )
+    for label, props in INDEXED_PROPERTIES.items():
+        for prop in props:
+            name = f"{_snake(label.value)}_{prop}"
+            out.append(
+                (
+                    name,
+                    f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label.value}) ON (n.{prop})",
+                )
+            )
+    for rel_type in PATTERNS:
+        name = f"rel_{rel_type.value.lower()}_source"
+        out.append(
+            (
+                name,
+                f"CREATE INDEX {name} IF NOT EXISTS "
+                f"FOR ()-[r:{rel_type.value}]-() ON (r.source, r.run_id)",
+            )
+        )
+    return out
+
+
+def _convert(value: Any) -> Any:
+    import neo4j.graph as ng
+
+    if isinstance(value, ng.Node):
+        labels = sorted(value.labels)
+        return {"_label": labels[0] if len(labels) == 1 else labels, **plain(dict(value))}
+    if isinstance(value, ng.Relationship):
+        return {"_type": value.type, **plain(dict(value))}
+    if isinstance(value, ng.Path):
+        return {
+            "_path": [_convert(n) for n in value.nodes],
+            "_relationships": [_convert(r) for r in value.relationships],
+        }
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _convert(v) for k, v in value.items()}
+    return plain(value)
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings, read_only: bool = True) -> None:
+        super().__init__(read_only)
+        import neo4j
+
+        self._neo4j = neo4j
+        self.settings = settings
+        auth = (settings.username, settings.password or "") if settings.username else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth)
+            self._driver.verify_connectivity()
+        except neo4j.exceptions.AuthError as exc:
+            raise StoreError(
+                f"Neo4j at {settings.uri} refused the credentials of user "
+                f"{settings.username!r} (check NEO4J_USERNAME / NEO4J_PASSWORD)"
+            ) from exc
+        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError) as exc:
+            raise StoreError(f"cannot reach Neo4j at {settings.uri}: {_first_line(exc)}") from exc
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def location(self) -> str:
+        return self.settings.display()
+
+    def _session(self, read: bool) -> Any:
+        mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
+        return self._driver.session(database=self.settings.database, default_access_mode=mode)
+
+    def _translate(self, exc: Exception) -> Exception:
+        code = getattr(exc, "code", "") or ""
+        message = getattr(exc, "message", None) or _first_line(exc)
+        if code == "Neo.ClientError.Statement.AccessMode" or "read access mode" in message:
+            return ReadOnlyError(
+                "refused: this statement writes, and the store was opened read-only "
+                "(pass --write to allow writes)"
+            )
+        if code.startswith("Neo.ClientError.Statement") or code.startswith(
+            "Neo.ClientError.Schema"
+        ):
+            return QueryError(f"Neo4j rejected the statement: {message}")
+        if code.startswith("Neo.ClientError.Security"):
+            return ReadOnlyError(f"Neo4j refused the statement: {message}")
+        return StoreError(f"Neo4j error {code}: {message}")
+
+    def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        def work(tx: Any) -> list[Row]:
+            result = tx.run(cypher, params)
+            return [{k: _convert(v) for k, v in rec.items()} for rec in result]
+
+        try:
+            with self._session(read=self.read_only) as session:
+                if self.read_only:
+                    return session.execute_read(work)
+                # Auto-commit, so that statements that manage their own transactions
+                # (CALL { } IN TRANSACTIONS, LOAD CSV ...) run too.
+                result = session.run(cypher, params)
+                return [{k: _convert(v) for k, v in rec.items()} for rec in result]
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except self._neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"Neo4j driver error: {_first_line(exc)}") from exc
+
+    def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        if self.read_only:
+            raise ReadOnlyError("the store was opened read-only; loading needs a writable store")
+
+        def work(tx: Any) -> list[Row]:
+            return [dict(rec) for rec in tx.run(cypher, params)]
+
+        try:
+            with self._session(read=False) as session:
+                return session.execute_write(work)
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except self._neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"Neo4j driver error: {_first_line(exc)}") from exc
+
+    def apply_schema(self) -> list[str]:
+        missing = set(self.missing_schema())
+        done = []
+        for name, statement in schema_statements():
+            if name in missing:
+                self._write(statement, {})
+                done.append(name)
+        return done
+
+    def missing_schema(self) -> list[str]:
+        with self._session(read=True) as session:
+            existing = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
+            existing |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
+        return [name for name, _ in schema_statements() if name not in existing]
+
+    def info(self) -> StoreInfo:
+        import neo4j
+
+        info = StoreInfo(
+            backend=self.backend,
+            location=self.location(),
+            reachable=True,
+            read_only=self.read_only,
+            driver_version=neo4j.__version__,
+        )
+        with self._session(read=True) as session:
+            rec = session.run(
+                "CALL dbms.components() YIELD name, versions, edition "
+                "RETURN versions[0] AS version, edition"
+            ).single()
+            if rec:
+                info.server_version, info.edition = rec["version"], rec["edition"]
+        info.schema_missing = self.missing_schema()
+        info.schema_present = not info.schema_missing
+        return info
+
+    def server_version(self) -> str:
+        return self.info().server_version or "unknown"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+__all__ = ["Neo4jSettings", "Neo4jStore", "RelType", "schema_statements"]

@@ -1,0 +1,113 @@
+"""Reading raw source files: the only place loaders touch the file system.
+
+A transform receives a :class:`RawFile` (name, bytes, checksum) and never opens files itself, so it
+stays a pure function of its input and can be tested on bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ontology.errors import InputFileError
+
+
+@dataclass(frozen=True)
+class RawFile:
+    name: str  # the path as the user gave it, for messages
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def base_name(self) -> str:
+        return Path(self.name).name
+
+    def text(self) -> str:
+        """The file decoded as UTF-8 (a BOM is dropped); broken bytes give file, line and column."""
+        try:
+            text = self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (self.data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise InputFileError(
+                self.name,
+                f"not valid UTF-8 (byte 0x{self.data[exc.start]:02x}); expected UTF-8 text",
+                line=line,
+                column=column,
+            ) from None
+        return text.removeprefix("\ufeff")
+
+
+def read_file(path: str | Path) -> RawFile:
+    """Read a file (transparently un-gzipping ``.gz``)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(p, "no such file")
+    if p.is_dir():
+        raise InputFileError(p, "is a directory; expected a file")
+    data = p.read_bytes()
+    if p.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputFileError(p, f"broken gzip data: {exc}") from None
+    return RawFile(str(path), data)
+
+
+@dataclass(frozen=True)
+class TsvRow:
+    line: int  # 1-based line number in the file
+    values: dict[str, str]
+
+
+def read_tsv(
+    raw: RawFile, required: tuple[str, ...], delimiter: str = "\t"
+) -> tuple[list[str], Iterator[TsvRow | tuple[int, str]]]:
+    """Header and rows of a delimited file.
+
+    The header must hold every ``required`` column (else :class:`InputFileError`). Each row is a
+    :class:`TsvRow`, or ``(line, reason)`` for a row with the wrong number of fields, so that the
+    caller rejects that row and goes on.
+    """
+    text = raw.text()
+    if not text.strip():
+        raise InputFileError(raw.name, "the file is empty; expected a header line", line=1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputFileError(raw.name, f"unreadable header: {exc}", line=1) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputFileError(
+            raw.name,
+            f"missing column(s) {', '.join(missing)}; expected a header with {', '.join(required)}",
+            line=1,
+        )
+
+    def rows() -> Iterator[TsvRow | tuple[int, str]]:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield (reader.line_num, f"unreadable row: {exc}")
+                continue
+            line = reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) != len(header):
+                yield (line, f"{len(fields)} fields, expected {len(header)} (as in the header)")
+                continue
+            yield TsvRow(line, dict(zip(header, fields, strict=True)))
+
+    return header, rows()

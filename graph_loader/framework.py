@@ -1,0 +1,366 @@
+"""The loader framework every source uses.
+
+A source module's ``transform(raw) -> TransformResult`` parses and validates a whole file before
+anything is written; :func:`load` then writes the result in batches:
+
+1. the ``Source`` node is marked ``running`` with a fresh run id;
+2. nodes (per label), then relationships, are MERGEd in batches, each stamped with the run id and the
+   source's provenance; relationships whose endpoints are missing are counted, never stub-created;
+3. only after every batch succeeded are the source's facts that this run did not write removed,
+   and the ``Source`` node marked ``complete``.
+
+A malformed file fails in step 0 (nothing written). A failure in step 2 leaves every fact that was
+there before (some updated to the new release, each stamped with the new run id) and the source
+marked ``failed``; re-running converges to the graph an uninterrupted run gives, because writes are
+idempotent MERGEs and stale removal happens only at the end of a successful run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from graph_loader.backends.base import GraphStore, chunks
+from ontology.errors import LoadError, OncographError, RejectedRowsError
+from ontology.metagraph import PATTERNS, node_properties, required_properties
+from ontology.models import Node, Rel, SourceInfo
+from ontology.vocab import Label, RelType, RunStatus
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+FRAMEWORK_SOURCE = "oncograph"
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One input row that was not loaded."""
+
+    file: str
+    line: int | None
+    reason: str  # short, groupable: "missing code", "duplicate code"
+    detail: str = ""  # what exactly, for the message
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line is not None else "")
+        if self.column:
+            where += f" column {self.column}"
+        return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class TransformResult:
+    """A whole file, parsed and validated, ready to write."""
+
+    source: SourceInfo
+    nodes: list[Node] = field(default_factory=list)
+    rels: list[Rel] = field(default_factory=list)
+    rows_read: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # rows left out by rule, not errors
+
+    def unnormalised(self) -> Counter[str]:
+        return Counter(n.label.value for n in self.nodes if not n.normalised)
+
+
+@dataclass
+class LoadReport:
+    source_id: str
+    file: str | None
+    run_id: str
+    status: str = RunStatus.RUNNING.value
+    rows_read: int = 0
+    nodes_written: dict[str, int] = field(default_factory=dict)
+    rels_written: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    rejected_examples: list[str] = field(default_factory=list)
+    missing_endpoints: dict[str, int] = field(default_factory=dict)
+    missing_endpoint_examples: list[str] = field(default_factory=list)
+    unnormalised: dict[str, int] = field(default_factory=dict)
+    unnormalised_examples: list[str] = field(default_factory=list)
+    removed_nodes: dict[str, int] = field(default_factory=dict)
+    removed_rels: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()} | {"rows_rejected": self.rows_rejected}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    def render(self) -> str:
+        def counts(d: dict[str, int]) -> str:
+            return ", ".join(f"{k} {v:,}" for k, v in sorted(d.items())) or "none"
+
+        lines = [
+            f"load {self.source_id} from {self.file}: {self.status} in {self.seconds:.2f} s "
+            f"(run {self.run_id})",
+            f"  rows read {self.rows_read:,}; rejected {self.rows_rejected:,}",
+            f"  nodes written: {counts(self.nodes_written)}",
+            f"  relationships written: {counts(self.rels_written)}",
+        ]
+        if self.skipped:
+            lines.append(f"  left out by rule: {counts(self.skipped)}")
+        if self.rejected:
+            lines.append(f"  rejected by reason: {counts(self.rejected)}")
+            lines += [f"    e.g. {e}" for e in self.rejected_examples]
+        if self.unnormalised:
+            lines.append(
+                f"  kept but not normalised (normalised=false): {counts(self.unnormalised)}"
+            )
+            lines += [f"    e.g. {e}" for e in self.unnormalised_examples]
+        if self.missing_endpoints:
+            lines.append(
+                f"  relationships skipped, endpoint missing: {counts(self.missing_endpoints)}"
+            )
+            lines += [f"    e.g. {e}" for e in self.missing_endpoint_examples]
+        if self.removed_nodes or self.removed_rels:
+            lines.append(
+                f"  stale facts removed: nodes {counts(self.removed_nodes)}; "
+                f"relationships {counts(self.removed_rels)}"
+            )
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        return "\n".join(lines)
+
+
+def new_run_id(source: SourceInfo) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{source.source_id}#{stamp}-{uuid.uuid4().hex[:8]}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def node_row(node: Node, source: SourceInfo, run_id: str) -> dict[str, Any]:
+    """A node as the row its label's write statement expects, provenance stamped."""
+    row = node.model_dump(mode="python")
+    row.update(
+        source=source.name,
+        source_version=source.version,
+        licence=source.licence,
+        retrieved_at=node.retrieved_at or source.retrieved_at,
+        run_id=run_id,
+    )
+    for name, value in row.items():
+        if isinstance(value, Enum):  # defaults are not converted by use_enum_values
+            row[name] = value.value
+    missing = [p for p in required_properties(node.label) if row.get(p) in (None, "")]
+    if missing:  # a transform bug, not bad input: transforms validate their rows
+        raise LoadError(f"{node.label.value} {node.id!r} lacks required {', '.join(missing)}")
+    return {spec.name: row.get(spec.name) for spec in node_properties(node.label)}
+
+
+def rel_row(rel: Rel, source: SourceInfo, run_id: str) -> dict[str, Any]:
+    return {
+        "from_id": rel.from_id,
+        "to_id": rel.to_id,
+        "source": source.name,
+        "source_version": source.version,
+        "source_record_id": rel.source_record_id,
+        "run_id": run_id,
+        "operator": rel.operator,
+        "match_level": rel.match_level,
+    }
+
+
+def _source_node_row(source: SourceInfo, run_id: str, status: RunStatus, **extra: Any) -> dict:
+    row: dict[str, Any] = {spec.name: None for spec in node_properties(Label.SOURCE)}
+    row.update(
+        id=source.source_id,
+        source=FRAMEWORK_SOURCE,
+        source_version=source.version,
+        licence=source.licence,
+        retrieved_at=source.retrieved_at,
+        run_id=run_id,
+        normalised=True,
+        name=source.name,
+        version=source.version,
+        url=source.url,
+        citation=source.citation,
+        file_name=source.file_name,
+        checksum_sha256=source.checksum_sha256,
+        last_run_id=run_id,
+        last_run_status=status.value,
+    )
+    row.update(extra)
+    return row
+
+
+def load(
+    store: GraphStore,
+    result: TransformResult,
+    *,
+    strict: bool = False,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Write a transformed file to the store; see the module docstring for the guarantees."""
+    source = result.source
+    run_id = new_run_id(source)
+    report = LoadReport(
+        source_id=source.source_id, file=source.file_name, run_id=run_id, rows_read=result.rows_read
+    )
+    by_reason = Counter(r.reason for r in result.rejections)
+    report.rejected = dict(by_reason)
+    report.skipped = dict(result.skipped)
+    report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
+    report.unnormalised = dict(result.unnormalised())
+    report.unnormalised_examples = [
+        f"{n.label.value} {n.id}" for n in result.nodes if not n.normalised
+    ][:MAX_EXAMPLES]
+    if strict and result.rejections:
+        raise RejectedRowsError(
+            f"--strict: {len(result.rejections)} row(s) rejected, nothing written; first: "
+            f"{result.rejections[0]}"
+        )
+
+    started = time.perf_counter()
+    started_at = _now()
+    if store.missing_schema():
+        store.apply_schema()
+
+    # Group nodes and relationships before the first write: a bad model fails before writing.
+    node_rows: dict[Label, list[dict[str, Any]]] = defaultdict(list)
+    for node in result.nodes:
+        node_rows[Label(node.label)].append(node_row(node, source, run_id))
+    rel_rows: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
+    for rel in result.rels:
+        key = (RelType(rel.type), Label(rel.from_label), Label(rel.to_label))
+        if (key[1], key[2]) not in PATTERNS[key[0]]:
+            raise LoadError(f"({key[1]})-[:{key[0]}]->({key[2]}) is not in the metagraph")
+        rel_rows[key].append(rel_row(rel, source, run_id))
+    for label, rows in node_rows.items():
+        for row in rows:
+            rel_rows[(RelType.FROM_SOURCE, label, Label.SOURCE)].append(
+                {
+                    "from_id": row["id"],
+                    "to_id": source.source_id,
+                    "source": source.name,
+                    "source_version": source.version,
+                    "source_record_id": None,
+                    "run_id": run_id,
+                    "operator": None,
+                    "match_level": None,
+                }
+            )
+
+    total_node_rows = sum(len(r) for r in node_rows.values())
+    total_rel_rows = sum(len(r) for r in rel_rows.values())
+    total = total_node_rows + total_rel_rows
+    done = 0
+    try:
+        store.write_nodes(
+            Label.SOURCE,
+            [_source_node_row(source, run_id, RunStatus.RUNNING, last_run_started_at=started_at)],
+        )
+        for label, rows in node_rows.items():
+            written = 0
+            for batch in chunks(rows, batch_size):
+                written += store.write_nodes(label, batch)
+                done += len(batch)
+                if progress:
+                    progress(f"{label.value} nodes", done, total)
+            report.nodes_written[label.value] = written
+        for (rel_type, from_label, to_label), rows in rel_rows.items():
+            written = 0
+            for batch in chunks(rows, batch_size):
+                n = store.write_rels(rel_type, from_label, to_label, batch)
+                written += n
+                if n < len(batch):
+                    _note_missing(store, report, rel_type, from_label, to_label, batch)
+                done += len(batch)
+                if progress:
+                    progress(f"{rel_type.value} relationships", done, total)
+            report.rels_written[rel_type.value] = (
+                report.rels_written.get(rel_type.value, 0) + written
+            )
+        for label in Label:
+            if label is Label.SOURCE:
+                continue
+            removed = store.delete_stale_nodes(label, source.name, run_id)
+            if removed:
+                report.removed_nodes[label.value] = removed
+        for rel_type in RelType:
+            removed = store.delete_stale_rels(rel_type, source.name, run_id)
+            if removed:
+                report.removed_rels[rel_type.value] = removed
+    except BaseException as exc:
+        report.status = RunStatus.FAILED.value
+        report.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        report.seconds = time.perf_counter() - started
+        _mark(store, source, run_id, RunStatus.FAILED, started_at)
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: marked, then as is
+            raise
+        raise LoadError(
+            f"loading {source.source_id} failed after {done:,} of {total:,} rows: {report.error}. "
+            "Nothing that was in the graph before was removed; re-run the load to complete it."
+        ) from exc
+
+    report.status = RunStatus.COMPLETE.value
+    report.seconds = time.perf_counter() - started
+    _mark(store, source, run_id, RunStatus.COMPLETE, started_at)
+    return report
+
+
+def _mark(
+    store: GraphStore, source: SourceInfo, run_id: str, status: RunStatus, started_at: str
+) -> None:
+    """Record the run's outcome on the Source node (best effort for a failed run: the store may be
+    what failed, and the original error is the one to report)."""
+    extra: dict[str, Any] = {"last_run_started_at": started_at, "last_run_finished_at": _now()}
+    try:
+        if status is RunStatus.COMPLETE:
+            extra["last_complete_run_id"] = run_id
+        else:
+            previous = store.run(
+                "MATCH (s:Source {id: $id}) RETURN s.last_complete_run_id AS r",
+                {"id": source.source_id},
+            )
+            extra["last_complete_run_id"] = previous[0]["r"] if previous else None
+        store.write_nodes(Label.SOURCE, [_source_node_row(source, run_id, status, **extra)])
+    except OncographError:
+        if status is RunStatus.COMPLETE:
+            raise
+
+
+def _note_missing(
+    store: GraphStore,
+    report: LoadReport,
+    rel_type: RelType,
+    from_label: Label,
+    to_label: Label,
+    batch: Sequence[dict[str, Any]],
+) -> None:
+    have_from = store.existing_ids(from_label, [r["from_id"] for r in batch])
+    have_to = store.existing_ids(to_label, [r["to_id"] for r in batch])
+    for row in batch:
+        lost = []
+        if row["from_id"] not in have_from:
+            lost.append(f"{from_label.value} {row['from_id']!r}")
+        if row["to_id"] not in have_to:
+            lost.append(f"{to_label.value} {row['to_id']!r}")
+        if lost:
+            report.missing_endpoints[rel_type.value] = (
+                report.missing_endpoints.get(rel_type.value, 0) + 1
+            )
+            if len(report.missing_endpoint_examples) < MAX_EXAMPLES:
+                report.missing_endpoint_examples.append(
+                    f"({from_label.value} {row['from_id']})-[:{rel_type.value}]->"
+                    f"({to_label.value} {row['to_id']}): no {' and no '.join(lost)}"
+                )

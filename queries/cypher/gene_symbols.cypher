@@ -1,0 +1,6 @@
+// name: gene_symbols
+// description: Every approved gene symbol (for suggestions when a lookup fails).
+// returns: symbol
+MATCH (g:Gene)
+RETURN g.symbol AS symbol
+ORDER BY symbol

@@ -1,0 +1,10 @@
+// name: sources
+// description: Every dataset release loaded, with licence, checksum and the state of its last run.
+// returns: id, name, version, licence, file_name, checksum_sha256, last_run_status, last_run_finished_at, last_complete_run_id
+// example:
+MATCH (s:Source)
+RETURN s.id AS id, s.name AS name, s.version AS version, s.licence AS licence,
+       s.file_name AS file_name, s.checksum_sha256 AS checksum_sha256,
+       s.last_run_status AS last_run_status, s.last_run_finished_at AS last_run_finished_at,
+       s.last_complete_run_id AS last_complete_run_id
+ORDER BY id
