@@ -4,8 +4,9 @@ A source module's ``transform(raw) -> TransformResult`` parses and validates a w
 anything is written; :func:`load` then writes the result in batches:
 
 1. the ``Source`` node is marked ``running`` with a fresh run id;
-2. nodes (per label), then relationships, are MERGEd in batches, each stamped with the run id and the
-   source's provenance; relationships whose endpoints are missing are counted, never stub-created;
+2. nodes (per label), then relationships, are MERGEd in batches, each stamped with the run id and
+   the source's provenance; relationships whose endpoints are missing are counted, never
+   stub-created;
 3. only after every batch succeeded are the source's facts that this run did not write removed,
    and the ``Source`` node marked ``complete``.
 

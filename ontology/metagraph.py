@@ -11,13 +11,13 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 from ontology.models import NODE_MODELS, REL_COMMON_PROPERTIES, REL_PROPERTIES, Node, Rel
 from ontology.vocab import Label, RelType
 
 
-class GraphType(str, Enum):
+class GraphType(StrEnum):
     """Property types both backends store natively."""
 
     STRING = "STRING"

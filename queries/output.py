@@ -42,7 +42,7 @@ def columns_of(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str = "table", max_width: int = 60) -> str:
-    """Rows as text. ``table`` truncates long cells to ``max_width``; ``json`` and ``csv`` do not."""
+    """Rows as text; ``table`` clips long cells to ``max_width``, ``json`` and ``csv`` do not."""
     if fmt == "json":
         return json.dumps([_jsonable(r) for r in rows], indent=2, ensure_ascii=False)
     cols = columns_of(rows)

@@ -1,8 +1,8 @@
-"""Neo4j 5 through the official driver: ``bolt://``, ``neo4j://`` (routing: clusters, Aura) and their
-``+s`` / ``+ssc`` forms.
+"""Neo4j 5 through the official driver: ``bolt://``, ``neo4j://`` (routing: clusters, Aura) and
+their ``+s`` / ``+ssc`` forms.
 
-Reads go through a read-access managed transaction, so the server itself refuses a write;
-writes go through ``execute_write`` (one managed transaction per batch, retried on transient errors).
+Reads go through a read-access managed transaction, so the server itself refuses a write; writes
+go through ``execute_write`` (one managed transaction per batch, retried on transient errors).
 """
 
 from __future__ import annotations
