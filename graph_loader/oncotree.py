@@ -88,7 +88,9 @@ def _records_from_tree(raw: RawFile, text: str, doc: dict[str, Any]) -> list[_Re
         fields = dict(node)
         fields.setdefault("parent", parent)
         records.append(_Record(code, fields, _line_of(text, str(code))))
-        children = node.get("children") or {}
+        children = node.get("children")
+        if children is None:
+            children = {}
         if not isinstance(children, dict):
             raise InputFileError(
                 raw.name,
@@ -176,7 +178,7 @@ def transform(
     stripped = text.lstrip()
     if not stripped:
         raise InputFileError(raw.name, "the file is empty; expected OncoTree JSON or TSV", line=1)
-    if stripped[0] in "{[":
+    if stripped[0] in "{[" or raw.base_name.lower().endswith(".json"):
         doc = _parse_json(raw, text)
         if isinstance(doc, dict):
             if not doc:

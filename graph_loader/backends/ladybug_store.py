@@ -78,7 +78,13 @@ class LadybugStore(GraphStore):
             self._db = ladybug.Database(str(db_path), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
-            raise StoreError(f"cannot open the embedded store at {db_path}: {exc}") from exc
+            message = str(exc).splitlines()[0]
+            if "Could not set lock" in message:
+                raise StoreError(
+                    f"the embedded store at {self.directory} is open for writing by another "
+                    f"process ({message.split('(')[-1].rstrip(')')}); wait for it to finish"
+                ) from exc
+            raise StoreError(f"cannot open the embedded store at {db_path}: {message}") from exc
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
