@@ -1,0 +1,209 @@
+"""Every CLI command through click's CliRunner, on the embedded store and on Neo4j."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI against a fresh embedded store (and no Neo4j from the environment)."""
+    for var in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ONCOGRAPH_STORE", str(tmp_path / "store"))
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run_neo4j(neo4j_store, monkeypatch):
+    settings = neo4j_store.settings
+    monkeypatch.setenv("NEO4J_URI", settings.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", settings.username or "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-pw-never-shown")
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def run_any(request):
+    return request.getfixturevalue("run_neo4j" if request.param == "neo4j" else "run")
+
+
+def test_help_lists_every_command(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in (
+        "init",
+        "load",
+        "cypher",
+        "stats",
+        "doctor",
+        "demo",
+        "tumour",
+        "gene",
+        "sources",
+    ):
+        assert command in result.output
+
+
+def test_demo_loads_the_bundled_data_and_answers(run_any):
+    result = run_any("demo")
+    assert result.exit_code == 0, result.output
+    assert "load oncotree@2025-10-03" in result.output and "TumourType 898" in result.output
+    assert "Gene 817" in result.output
+    assert "LUAD (Lung Adenocarcinoma) is a NSCLC > LUNG > TISSUE" in result.output
+    again = run_any("demo")  # idempotent
+    assert again.exit_code == 0 and "rejected 0" in again.output
+
+
+def test_init_load_and_stats(run_any):
+    assert run_any("init").exit_code == 0
+    assert "nothing to create" in run_any("init").output
+    result = run_any("load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_small.json"))
+    assert result.exit_code == 0, result.output
+    assert "complete" in result.output
+    stats = run_any("stats", "--format", "json")
+    counts = {(r["kind"], r["name"]): r["count"] for r in json.loads(stats.output)}
+    types = len((FIXTURES / "oncotree_2025_10_03_small.tsv").read_text().splitlines()) - 1
+    assert counts[("node", "TumourType")] == types and counts[("relationship", "IS_A")] == types - 1
+
+
+def test_cypher_is_read_only_without_write(run_any):
+    run_any("init")
+    refused = run_any("cypher", "CREATE (n:Gene {id: 'x', symbol: 'X'})")
+    assert refused.exit_code == 5
+    assert "read-only" in refused.output and "--write" in refused.output
+    schema = run_any("cypher", "CREATE (n:X)")
+    assert schema.exit_code != 0
+    assert (
+        run_any("cypher", "MATCH (g:Gene) RETURN count(g) AS n", "--format", "json")
+        .output.strip()
+        .endswith("]")
+    )
+    assert json.loads(
+        run_any("cypher", "MATCH (g:Gene) RETURN count(g) AS n", "--format", "json").output
+    ) == [{"n": 0}]
+    written = run_any(
+        "cypher", "--write", "CREATE (n:Gene {id: 'x', symbol: 'X'}) RETURN n.id AS id"
+    )
+    assert written.exit_code == 0, written.output
+    assert json.loads(
+        run_any("cypher", "MATCH (g:Gene) RETURN g.symbol AS s", "--format", "json").output
+    ) == [{"s": "X"}]
+
+
+def test_create_of_an_unknown_label_is_refused_without_write(run_any):
+    run_any("init")
+    result = run_any("cypher", "CREATE (n:X)")
+    assert result.exit_code == 5, result.output
+    assert "read-only" in result.output
+
+
+def test_cypher_parameters_and_formats(run):
+    run("load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_small.json"))
+    q = "MATCH (t:TumourType {id: $code}) RETURN t.name AS name, t.level AS level"
+    as_json = run("cypher", q, "--param", "code=LUAD", "--format", "json")
+    assert json.loads(as_json.output) == [{"name": "Lung Adenocarcinoma", "level": 3}]
+    as_csv = run("cypher", q, "-p", "code=LUAD", "--format", "csv")
+    assert as_csv.output.splitlines() == ["name,level", "Lung Adenocarcinoma,3"]
+    table = run("cypher", q, "-p", "code=LUAD")
+    assert "Lung Adenocarcinoma" in table.output and "(1 row)" in table.output
+    missing = run("cypher", q)
+    assert missing.exit_code == 6 and "$code" in missing.output
+    bad = run("cypher", "MATCH (t:TumourType RETURN t")
+    assert bad.exit_code == 6 and bad.output.startswith("error: ")
+    assert len(bad.output.strip().splitlines()) == 1
+
+
+def test_tumour_and_gene_lookups(run):
+    run("demo")
+    ok = run("tumour", "lung adenocarcinoma")
+    assert ok.exit_code == 0
+    assert (
+        "LUAD  Lung Adenocarcinoma" in ok.output
+        and "NSCLC (Non-Small Cell Lung Cancer)" in ok.output
+    )
+    unknown = run("tumour", "LAUD")
+    assert unknown.exit_code == 8 and "did you mean LUAD" in unknown.output
+    gene = run("gene", "her2")
+    assert gene.exit_code == 0 and gene.output.startswith("ERBB2  HGNC:3430")
+
+
+def test_sources_lists_loaded_releases(run):
+    run("demo")
+    result = run("sources")
+    assert "oncotree@2025-10-03" in result.output and "CC BY 4.0" in result.output
+    assert "complete" in result.output
+
+
+def test_load_errors_are_one_line_with_file_and_line(run):
+    result = run("load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_truncated.json"))
+    assert result.exit_code == 3
+    line = result.output.strip()
+    assert "\n" not in line and "oncotree_2025_10_03_truncated.json, line" in line
+    strict = run("load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_bad_rows.tsv"), "--strict")
+    assert strict.exit_code == 3 and "--strict: 4 row(s) rejected" in strict.output
+
+
+def test_load_writes_a_json_report(run, tmp_path):
+    out = tmp_path / "report.json"
+    result = run("load", "hgnc", str(FIXTURES / "hgnc_bad_rows.tsv"), "--report-json", str(out))
+    assert result.exit_code == 0
+    report = json.loads(out.read_text())
+    assert report["rejected"] == {"malformed hgnc_id": 1, "malformed row": 1, "malformed symbol": 1}
+    assert report["status"] == "complete" and report["nodes_written"]["Gene"] == 17
+
+
+def test_debug_shows_the_traceback(run):
+    quiet = CliRunner().invoke(cli, ["tumour", "LUAD"])
+    assert "Traceback" not in quiet.output and quiet.exit_code != 0
+    loud = CliRunner().invoke(cli, ["--debug", "tumour", "LUAD"])
+    assert "Traceback" in loud.output
+
+
+def test_doctor_on_a_missing_and_a_ready_store(run):
+    missing = run("doctor")
+    assert missing.exit_code != 0 and "reachable: no" in missing.output
+    run("init")
+    ready = run("doctor")
+    assert ready.exit_code == 0, ready.output
+    assert "backend: ladybug" in ready.output and "schema: present" in ready.output
+    assert "server: 0.22.0" in ready.output
+
+
+@pytest.mark.neo4j
+def test_doctor_on_neo4j_never_shows_the_password(run_neo4j):
+    run_neo4j("init")
+    result = run_neo4j("doctor")
+    assert result.exit_code == 0, result.output
+    assert "backend: neo4j" in result.output and "server: 5." in result.output
+    assert "schema: present" in result.output
+    for args in (("doctor",), ("stats",), ("cypher", "RETURN 1 AS x"), ("--debug", "tumour", "X")):
+        assert "s3cret-pw-never-shown" not in run_neo4j(*args).output
+
+
+def test_a_password_inside_the_uri_is_refused(run, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://neo4j:hunter2@localhost:7687")
+    result = run("stats")
+    assert result.exit_code == 2 and "NEO4J_PASSWORD" in result.output
+    assert "hunter2" not in result.output
+
+
+def test_unreachable_neo4j_is_one_clear_line(run, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    result = run("stats")
+    assert result.exit_code == 4 and "cannot reach Neo4j at bolt://127.0.0.1:9" in result.output
