@@ -1,0 +1,227 @@
+"""Load-throughput benchmark (run on demand, not a test): ``make bench`` or
+
+    python benchmarks/bench_load.py [--nodes 100000] [--rels 1000000] [--backend ladybug|neo4j|both]
+
+A synthetic graph of TumourType nodes and IS_A relationships (random distinct pairs, seed 42) is
+loaded through the real loader path (:func:`graph_loader.framework.load`: batched ``UNWIND ... MERGE``,
+provenance stamping, FROM_SOURCE links, stale-fact check), timed per phase, next to:
+
+* a one-row-per-transaction baseline (the same write statements, one row per call, on a sample);
+* on Neo4j, Neo4j's own ``LOAD CSV`` of the same rows (``CALL { } IN TRANSACTIONS``), the
+  near-limit anchor, served over HTTP on 127.0.0.1 from a temporary directory.
+
+Neo4j comes from NEO4J_URI (``make bench`` starts one from Maven artifacts when none is set).
+Results are printed and written as JSON to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph_loader.backends import StoreConfig, open_store  # noqa: E402
+from graph_loader.backends.base import GraphStore  # noqa: E402
+from graph_loader.framework import TransformResult, load, node_row, rel_row  # noqa: E402
+from ontology.models import Rel, SourceInfo, TumourType  # noqa: E402
+from ontology.vocab import Label, RelType  # noqa: E402
+
+SOURCE = SourceInfo(name="benchmark", version="synthetic-1", licence="CC0 1.0")
+
+
+def synthetic(n_nodes: int, n_rels: int, seed: int = 42) -> TransformResult:
+    rng = random.Random(seed)
+    nodes = [
+        TumourType(id=f"T{i:07d}", code=f"T{i:07d}", name=f"Tumour type {i}", level=i % 7,
+                   tissue=f"Tissue {i % 40}", lookup_keys=[f"t{i:07d}"])
+        for i in range(n_nodes)
+    ]
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < n_rels:
+        a, b = rng.randrange(n_nodes), rng.randrange(n_nodes)
+        if a != b:
+            pairs.add((a, b))
+    rels = [
+        Rel(type=RelType.IS_A, from_label=Label.TUMOUR_TYPE, from_id=f"T{a:07d}",
+            to_label=Label.TUMOUR_TYPE, to_id=f"T{b:07d}")
+        for a, b in sorted(pairs)
+    ]
+    return TransformResult(source=SOURCE, nodes=nodes, rels=rels, rows_read=n_nodes)
+
+
+class PhaseTimer:
+    """Progress callback recording when each write phase ends."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.phases: dict[str, list[float]] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        first, _ = self.phases.get(step, [now, now])
+        self.phases[step] = [first, now]
+
+
+def one_row_baseline(store: GraphStore, result: TransformResult, n_nodes: int, n_rels: int) -> dict:
+    run_id = "baseline"
+    node_rows = [node_row(n, SOURCE, run_id) for n in result.nodes[:n_nodes]]
+    t0 = time.perf_counter()
+    for row in node_rows:
+        store.write_nodes(Label.TUMOUR_TYPE, [row])
+    node_rate = len(node_rows) / (time.perf_counter() - t0)
+    rel_rows = [rel_row(r, SOURCE, run_id) for r in result.rels if r.from_id in
+                {row["id"] for row in node_rows} and r.to_id in {row["id"] for row in node_rows}]
+    rel_rows = rel_rows[:n_rels]
+    if len(rel_rows) < n_rels:  # the sample's own edges are few: add a chain among its nodes
+        ids = [row["id"] for row in node_rows]
+        extra = [{"from_id": ids[i], "to_id": ids[(i + 1) % len(ids)], "source": SOURCE.name,
+                  "source_version": SOURCE.version, "source_record_id": None, "run_id": run_id,
+                  "operator": None, "match_level": None} for i in range(n_rels - len(rel_rows))]
+        rel_rows += extra
+    t0 = time.perf_counter()
+    for row in rel_rows:
+        store.write_rels(RelType.IS_A, Label.TUMOUR_TYPE, Label.TUMOUR_TYPE, [row])
+    rel_rate = len(rel_rows) / (time.perf_counter() - t0)
+    return {"nodes_sampled": len(node_rows), "node_rows_per_s": round(node_rate),
+            "rels_sampled": len(rel_rows), "rel_rows_per_s": round(rel_rate)}
+
+
+def neo4j_load_csv(store: GraphStore, result: TransformResult) -> dict:
+    """Neo4j's LOAD CSV of the same rows, over HTTP on loopback."""
+    with tempfile.TemporaryDirectory() as tmp:
+        nodes_csv, rels_csv = Path(tmp, "nodes.csv"), Path(tmp, "rels.csv")
+        with nodes_csv.open("w") as fh:
+            fh.write("id,code,name,level,tissue\n")
+            for n in result.nodes:
+                fh.write(f"{n.id},{n.code},{n.name},{n.level},{n.tissue}\n")
+        with rels_csv.open("w") as fh:
+            fh.write("from_id,to_id\n")
+            for r in result.rels:
+                fh.write(f"{r.from_id},{r.to_id}\n")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=tmp)
+        handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            t0 = time.perf_counter()
+            store.run(
+                "LOAD CSV WITH HEADERS FROM $url AS row CALL { WITH row "
+                "MERGE (n:TumourType {id: row.id}) SET n.code = row.code, n.name = row.name, "
+                "n.level = toInteger(row.level), n.tissue = row.tissue, n.source = 'csv', "
+                "n.source_version = '1', n.licence = 'CC0 1.0', n.run_id = 'csv' "
+                "} IN TRANSACTIONS OF 10000 ROWS",
+                {"url": f"{base}/nodes.csv"},
+            )
+            node_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            store.run(
+                "LOAD CSV WITH HEADERS FROM $url AS row CALL { WITH row "
+                "MATCH (a:TumourType {id: row.from_id}) MATCH (b:TumourType {id: row.to_id}) "
+                "MERGE (a)-[r:IS_A {source: 'csv'}]->(b) SET r.run_id = 'csv' "
+                "} IN TRANSACTIONS OF 10000 ROWS",
+                {"url": f"{base}/rels.csv"},
+            )
+            rel_s = time.perf_counter() - t0
+        finally:
+            server.shutdown()
+    return {"node_s": round(node_s, 2), "node_rows_per_s": round(len(result.nodes) / node_s),
+            "rel_s": round(rel_s, 2), "rel_rows_per_s": round(len(result.rels) / rel_s)}
+
+
+def bench(backend: str, result: TransformResult, batch_size: int) -> dict:
+    if backend == "neo4j":
+        config = StoreConfig.from_env()
+        if config.neo4j is None:
+            raise SystemExit("NEO4J_URI is not set: run `make bench`, or point it at a server")
+    else:
+        config = StoreConfig(store_dir=Path(tempfile.mkdtemp(prefix="oncograph-bench-")))
+    out: dict = {"backend": backend}
+    with open_store(config, read_only=False) as store:
+        if backend == "neo4j":
+            count = store.run("MATCH (n) RETURN count(n) AS n")[0]["n"]
+            if count:
+                raise SystemExit(f"refusing to benchmark on a Neo4j holding {count} nodes")
+        store.apply_schema()
+        out["server"] = store.info().server_version
+        timer = PhaseTimer()
+        t0 = time.perf_counter()
+        report = load(store, result, batch_size=batch_size, progress=timer)
+        total_s = time.perf_counter() - t0
+        rows = sum(report.nodes_written.values()) + sum(report.rels_written.values())
+        out["batched"] = {
+            "batch_size": batch_size,
+            "total_s": round(total_s, 2),
+            "rows_written": rows,
+            "rows_per_s": round(rows / total_s),
+            "phases_s": {k: round(v[1] - v[0], 2) for k, v in timer.phases.items()},
+            "nodes_written": report.nodes_written,
+            "rels_written": report.rels_written,
+        }
+        n_nodes = report.nodes_written.get("TumourType", 0)
+        n_rels = report.rels_written.get("IS_A", 0)
+        phase = timer.phases
+        if "IS_A relationships" in phase:
+            span = phase["IS_A relationships"][1] - phase["TumourType nodes"][1]
+            out["batched"]["is_a_rows_per_s"] = round(n_rels / span)
+        if "TumourType nodes" in phase:
+            out["batched"]["node_rows_per_s"] = round(
+                n_nodes / (phase["TumourType nodes"][1] - timer.start)
+            )
+        store.wipe()
+        out["one_row_per_transaction"] = one_row_baseline(store, result, 2000, 2000)
+        store.wipe()
+        if backend == "neo4j":
+            out["neo4j_load_csv"] = neo4j_load_csv(store, result)
+            store.wipe()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=100_000)
+    parser.add_argument("--rels", type=int, default=1_000_000)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--backend", choices=["ladybug", "neo4j", "both"], default="both")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    result = synthetic(args.nodes, args.rels)
+    print(f"synthetic graph: {args.nodes:,} nodes, {args.rels:,} relationships "
+          f"(built in {time.perf_counter() - t0:.1f} s)", flush=True)
+    backends = ["ladybug", "neo4j"] if args.backend == "both" else [args.backend]
+    if args.backend == "both" and not os.environ.get("NEO4J_URI"):
+        print("NEO4J_URI not set: embedded backend only", flush=True)
+        backends = ["ladybug"]
+    results = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "nodes": args.nodes,
+        "rels": args.rels,
+        "runs": [],
+    }
+    for backend in backends:
+        print(f"-- {backend}", flush=True)
+        run = bench(backend, result, args.batch_size)
+        print(json.dumps(run, indent=2), flush=True)
+        results["runs"].append(run)
+    out_dir = Path(__file__).parent / "results"
+    out_dir.mkdir(exist_ok=True)
+    out = out_dir / f"load_{dt.date.today().isoformat()}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
