@@ -8,6 +8,7 @@ indexes; LadybugDB's typed node and relationship tables).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -223,6 +224,7 @@ def _graph_type(annotation: object) -> tuple[GraphType, bool]:
     raise TypeError(f"unsupported property annotation {annotation!r}")
 
 
+@functools.cache
 def node_properties(label: Label) -> tuple[PropertySpec, ...]:
     """Every property of a label, ``id`` first, with its graph type."""
     model = NODE_MODELS[label]
@@ -237,6 +239,7 @@ def node_properties(label: Label) -> tuple[PropertySpec, ...]:
     return tuple(specs)
 
 
+@functools.cache
 def rel_properties(rel_type: RelType) -> tuple[PropertySpec, ...]:
     """The properties one relationship type carries."""
     names = REL_COMMON_PROPERTIES + REL_PROPERTIES.get(rel_type, ())
@@ -247,6 +250,7 @@ def rel_properties(rel_type: RelType) -> tuple[PropertySpec, ...]:
     return tuple(specs)
 
 
+@functools.cache
 def required_properties(label: Label) -> tuple[str, ...]:
     return tuple(s.name for s in node_properties(label) if s.required)
 

@@ -126,3 +126,14 @@ def test_therapy_id_ignores_drug_order_but_not_how_they_are_given():
 def test_vocabularies_keep_the_owners_wording():
     assert NyeMetoderStatus.INNFORT_MED_VILKAR.value == "Er innført med vilkår"
     assert [o.value for o in ProfileOperator] == ["AND", "OR", "NOT"]
+
+
+def test_the_data_model_doc_is_generated_from_the_ontology():
+    from pathlib import Path
+
+    from ontology.describe import data_model_markdown
+
+    doc = Path(__file__).parents[1] / "docs" / "data-model.md"
+    assert doc.read_text(encoding="utf-8") == data_model_markdown(), (
+        "docs/data-model.md is stale: python -m ontology.describe > docs/data-model.md"
+    )

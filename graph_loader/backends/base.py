@@ -131,8 +131,10 @@ class GraphStore(ABC):
         """What the ontology declares that the store lacks (empty: schema present)."""
 
     # -- writing -------------------------------------------------------------------------------
+    # Write statements are generated from the metagraph: UNWIND a list of row maps and MERGE.
+    # A backend whose engine prefers another shape (LadybugDB) overrides write_nodes/write_rels.
     def _value(self, spec: PropertySpec) -> str:
-        """The Cypher expression that writes ``row.<name>`` as the property's type."""
+        """The Cypher expression that writes one property of the current row."""
         return f"row.{spec.name}"
 
     def node_write_statement(self, label: Label) -> str:
@@ -175,9 +177,8 @@ class GraphStore(ABC):
         batch = dedupe_last_wins(rows, ("from_id", "to_id", "source"))
         if not batch:
             return 0
-        result = self._write(
-            self.rel_write_statement(rel_type, from_label, to_label), {"rows": batch}
-        )
+        statement = self.rel_write_statement(rel_type, from_label, to_label)
+        result = self._write(statement, {"rows": batch})
         return int(result[0]["written"]) if result else 0
 
     def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
@@ -189,44 +190,47 @@ class GraphStore(ABC):
         )
         return {r["id"] for r in rows}
 
-    def delete_stale_nodes(self, label: Label, source: str, run_id: str, limit: int = 10000) -> int:
+    # Deletions go in batches: a DETACH DELETE of 20,000 nodes with ~200,000 relationships
+    # exceeds Neo4j's default transaction memory on a 2 GiB heap (measured; docs/decisions.md).
+    DELETE_BATCH = 2000
+
+    def delete_stale_nodes(self, label: Label, source: str, run_id: str) -> int:
         """Remove a source's nodes (and their relationships) that run ``run_id`` did not write."""
+        return self._delete_in_batches(
+            f"MATCH (n:{label.value}) WHERE n.source = $source AND n.run_id <> $run_id "
+            "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+            {"source": source, "run_id": run_id},
+        )
+
+    def _delete_in_batches(self, statement: str, params: dict[str, Any]) -> int:
         total = 0
         while True:
-            rows = self._write(
-                f"MATCH (n:{label.value}) WHERE n.source = $source AND n.run_id <> $run_id "
-                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
-                {"source": source, "run_id": run_id, "limit": limit},
-            )
+            rows = self._write(statement, {**params, "limit": self.DELETE_BATCH})
             deleted = int(rows[0]["deleted"]) if rows else 0
             total += deleted
-            if deleted < limit:
+            if deleted < self.DELETE_BATCH:
                 return total
 
-    def delete_stale_rels(
-        self, rel_type: RelType, source: str, run_id: str, limit: int = 10000
-    ) -> int:
+    def delete_stale_rels(self, rel_type: RelType, source: str, run_id: str) -> int:
         """Remove a source's relationships of one type that run ``run_id`` did not write."""
         total = 0
-        from_labels = sorted({f for f, _ in PATTERNS[rel_type]})
-        for from_label in from_labels:
-            while True:
-                rows = self._write(
-                    f"MATCH (a:{from_label.value})-[r:{rel_type.value}]->() "
-                    "WHERE r.source = $source AND r.run_id <> $run_id "
-                    "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted",
-                    {"source": source, "run_id": run_id, "limit": limit},
-                )
-                deleted = int(rows[0]["deleted"]) if rows else 0
-                total += deleted
-                if deleted < limit:
-                    break
+        for from_label in sorted({f for f, _ in PATTERNS[rel_type]}):
+            total += self._delete_in_batches(
+                f"MATCH (a:{from_label.value})-[r:{rel_type.value}]->() "
+                "WHERE r.source = $source AND r.run_id <> $run_id "
+                "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted",
+                {"source": source, "run_id": run_id},
+            )
         return total
 
     def wipe(self) -> None:
-        """Delete every node and relationship (tests and benchmarks only)."""
+        """Delete every node and relationship of the ontology (tests and benchmarks only)."""
         for label in Label:
-            self._write(f"MATCH (n:{label.value}) DETACH DELETE n", {})
+            self._delete_in_batches(
+                f"MATCH (n:{label.value}) WITH n LIMIT $limit DETACH DELETE n "
+                "RETURN count(*) AS deleted",
+                {},
+            )
 
 
 def plain(value: Any) -> Any:

@@ -8,10 +8,14 @@ itself refuses writes. One writing process at a time; read-only processes may op
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from graph_loader.backends.base import GraphStore, Row, StoreInfo, plain
+from graph_loader.backends.base import GraphStore, Row, StoreInfo, dedupe_last_wins, plain
 from ontology.errors import (
     ConfigError,
     QueryError,
@@ -19,8 +23,14 @@ from ontology.errors import (
     SchemaMissingError,
     StoreError,
 )
-from ontology.metagraph import PATTERNS, PropertySpec, node_properties, rel_properties
-from ontology.vocab import Label
+from ontology.metagraph import (
+    PATTERNS,
+    GraphType,
+    PropertySpec,
+    node_properties,
+    rel_properties,
+)
+from ontology.vocab import Label, RelType
 
 DB_FILE = "graph.lbdb"
 
@@ -97,9 +107,118 @@ class LadybugStore(GraphStore):
     def location(self) -> str:
         return str(self.directory)
 
-    def _value(self, spec: PropertySpec) -> str:
-        # A column that is null in every row of a batch is inferred as STRING; cast explicitly.
-        return f"CAST(row.{spec.name} AS {spec.type.value})"
+    # -- writing -------------------------------------------------------------------------------
+    # Measured on LadybugDB 0.22 (docs/decisions.md): the Python binding converts a list of maps
+    # about 5x slower than a list of string lists; a MERGE on nodes slows down as the table grows,
+    # while MATCH by primary key and CREATE stay flat; a key computed from an indexed parameter
+    # ($col[i]) is not looked up by index. So a batch goes in as string lists (each value cast
+    # back to its declared type), list-valued columns ride beside it by row position, and a node
+    # batch is split into CREATE (new ids) and MATCH ... SET (known ids) in one transaction.
+    @staticmethod
+    def _encode(value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Enum):
+            return str(value.value)
+        return str(value)
+
+    def _encode_batch(
+        self, specs: Sequence[PropertySpec], batch: Sequence[Row], first: int
+    ) -> tuple[dict[str, str], dict[str, Any], list[list[str | None]]]:
+        """(expression per property, list-valued side parameters, encoded rows).
+
+        Row lists are ``[position, value, value, ...]``; ``row[1]`` is the 1-based position.
+        """
+        exprs: dict[str, str] = {}
+        side: dict[str, Any] = {}
+        scalar: list[str] = []
+        for spec in specs:
+            if spec.type is GraphType.STRING_LIST:
+                if all(not row.get(spec.name) for row in batch):
+                    exprs[spec.name] = "CAST([] AS STRING[])"
+                else:
+                    side[f"l_{spec.name}"] = [list(row.get(spec.name) or []) for row in batch]
+                    exprs[spec.name] = f"$l_{spec.name}[CAST(row[1] AS INT64)]"
+                continue
+            index = first + len(scalar)
+            scalar.append(spec.name)
+            cell = f"row[{index}]"
+            exprs[spec.name] = (
+                cell if spec.type is GraphType.STRING else (f"CAST({cell} AS {spec.type.value})")
+            )
+        encoded = [
+            [str(pos), *(self._encode(row.get(name)) for name in scalar)]
+            for pos, row in enumerate(batch, start=1)
+        ]
+        return exprs, side, encoded
+
+    def write_nodes(self, label: Label, rows: Sequence[Row]) -> int:
+        batch = dedupe_last_wins(rows, ("id",))
+        if not batch:
+            return 0
+        specs = node_properties(label)  # id first: row[2]
+        exprs, side, encoded = self._encode_batch(specs, batch, first=2)
+        known = self.existing_ids(label, [row["id"] for row in batch])
+        new_rows = [r for r, row in zip(encoded, batch, strict=True) if row["id"] not in known]
+        old_rows = [r for r, row in zip(encoded, batch, strict=True) if row["id"] in known]
+        props = ", ".join(f"{name}: {expr}" for name, expr in exprs.items())
+        sets = ", ".join(f"n.{name} = {expr}" for name, expr in exprs.items() if name != "id")
+        with self._transaction():
+            if new_rows:
+                self._execute(
+                    f"UNWIND $rows AS row CREATE (n:{label.value} {{{props}}})",
+                    {"rows": new_rows, **side},
+                )
+            if old_rows:
+                self._execute(
+                    f"UNWIND $rows AS row MATCH (n:{label.value} {{id: row[2]}}) SET {sets}",
+                    {"rows": old_rows, **side},
+                )
+        return len(batch)
+
+    def write_rels(
+        self, rel_type: RelType, from_label: Label, to_label: Label, rows: Sequence[Row]
+    ) -> int:
+        if (from_label, to_label) not in PATTERNS[rel_type]:
+            raise ValueError(f"({from_label})-[:{rel_type}]->({to_label}) is not in the metagraph")
+        batch = dedupe_last_wins(rows, ("from_id", "to_id", "source"))
+        if not batch:
+            return 0
+        specs = [
+            PropertySpec("from_id", GraphType.STRING, True),
+            PropertySpec("to_id", GraphType.STRING, True),
+            *rel_properties(rel_type),
+        ]
+        exprs, side, encoded = self._encode_batch(specs, batch, first=2)
+        sets = ", ".join(
+            f"r.{name} = {expr}"
+            for name, expr in exprs.items()
+            if name not in ("from_id", "to_id", "source")
+        )
+        result = self._execute(
+            "UNWIND $rows AS row "
+            f"MATCH (a:{from_label.value} {{id: {exprs['from_id']}}}) "
+            f"MATCH (b:{to_label.value} {{id: {exprs['to_id']}}}) "
+            f"MERGE (a)-[r:{rel_type.value} {{source: {exprs['source']}}}]->(b) "
+            f"SET {sets} RETURN count(r) AS written",
+            {"rows": encoded, **side},
+        )
+        return int(result[0]["written"]) if result else 0
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._execute("BEGIN TRANSACTION", {})
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._execute("ROLLBACK", {})
+            raise
+        self._execute("COMMIT", {})
 
     def _execute(self, cypher: str, params: dict[str, Any]) -> list[Row]:
         try:
