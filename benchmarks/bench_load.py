@@ -175,12 +175,17 @@ def neo4j_load_csv(store: GraphStore, result: TransformResult) -> dict:
 
 
 def bench(backend: str, result: TransformResult, batch_size: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="oncograph-bench-") as tmp:
+        return _bench(backend, result, batch_size, Path(tmp))
+
+
+def _bench(backend: str, result: TransformResult, batch_size: int, tmp: Path) -> dict:
     if backend == "neo4j":
         config = StoreConfig.from_env()
         if config.neo4j is None:
             raise SystemExit("NEO4J_URI is not set: run `make bench`, or point it at a server")
     else:
-        config = StoreConfig(store_dir=Path(tempfile.mkdtemp(prefix="oncograph-bench-")))
+        config = StoreConfig(store_dir=tmp / "batched")
     out: dict = {"backend": backend}
     with open_store(config, read_only=False) as store:
         if backend == "neo4j":
@@ -218,7 +223,7 @@ def bench(backend: str, result: TransformResult, batch_size: int) -> dict:
             out["one_row_per_transaction"] = one_row_baseline(store, result, 2000, 2000)
             store.wipe()
         else:  # a fresh store: right after a mass delete, small LadybugDB writes are slower
-            fresh = StoreConfig(store_dir=Path(tempfile.mkdtemp(prefix="oncograph-bench-")))
+            fresh = StoreConfig(store_dir=tmp / "one-row")
             with open_store(fresh, read_only=False) as other:
                 other.apply_schema()
                 out["one_row_per_transaction"] = one_row_baseline(other, result, 2000, 2000)

@@ -29,6 +29,7 @@ from enum import Enum
 from typing import Any
 
 from graph_loader.backends.base import GraphStore, chunks
+from graph_loader.files import RawFile
 from ontology.errors import LoadError, OncographError, RejectedRowsError
 from ontology.metagraph import PATTERNS, node_properties, required_properties
 from ontology.models import Node, Rel, SourceInfo
@@ -55,6 +56,28 @@ class Rejection:
         if self.column:
             where += f" column {self.column}"
         return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """What a loader module says about its source; :meth:`for_file` makes the run's SourceInfo."""
+
+    name: str
+    licence: str
+    url: str | None = None
+    citation: str | None = None
+
+    def for_file(self, raw: RawFile, version: str, retrieved_at: str | None = None) -> SourceInfo:
+        return SourceInfo(
+            name=self.name,
+            version=version,
+            licence=self.licence,
+            url=self.url,
+            citation=self.citation,
+            retrieved_at=retrieved_at,
+            file_name=raw.base_name,
+            checksum_sha256=raw.sha256,
+        )
 
 
 @dataclass

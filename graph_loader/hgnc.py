@@ -13,14 +13,16 @@ import re
 from pydantic import ValidationError
 
 from graph_loader.files import RawFile, TsvRow, read_tsv
-from graph_loader.framework import Rejection, TransformResult
+from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from ontology.errors import InputFileError
-from ontology.models import Gene, SourceInfo
+from ontology.models import Gene
 
-NAME = "hgnc"
-LICENCE = "CC0 1.0"
-URL = "https://www.genenames.org"
-CITATION = "HGNC Database, HUGO Gene Nomenclature Committee (HGNC), www.genenames.org"
+META = SourceMeta(
+    name="hgnc",
+    licence="CC0 1.0",
+    url="https://www.genenames.org",
+    citation="HGNC Database, HUGO Gene Nomenclature Committee (HGNC), www.genenames.org",
+)
 REQUIRED = ("hgnc_id", "symbol", "name", "status", "alias_symbol", "prev_symbol")
 HGNC_ID = re.compile(r"^HGNC:\d+$")
 SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9@._\-#/]*$")
@@ -137,16 +139,7 @@ def transform(
         raise InputFileError(
             raw.name, "cannot tell the HGNC release (no date_modified); give --source-version"
         )
-    source = SourceInfo(
-        name=NAME,
-        version=version,
-        licence=LICENCE,
-        url=URL,
-        citation=CITATION,
-        retrieved_at=retrieved_at,
-        file_name=raw.base_name,
-        checksum_sha256=raw.sha256,
-    )
+    source = META.for_file(raw, version, retrieved_at)
     result = TransformResult(
         source=source, nodes=list(genes), rows_read=read, rejections=rejections
     )

@@ -21,17 +21,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph_loader.files import RawFile, TsvRow, read_tsv
-from graph_loader.framework import Rejection, TransformResult
+from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from ontology.errors import InputFileError
-from ontology.models import Rel, SourceInfo, TumourType
+from ontology.models import Rel, TumourType
 from ontology.vocab import Label, RelType
 
-NAME = "oncotree"
-LICENCE = "CC BY 4.0"
-URL = "https://oncotree.mskcc.org"
-CITATION = (
-    "Kundra R et al. OncoTree: A Cancer Classification System for Precision Oncology. "
-    "JCO Clin Cancer Inform. 2021;5:221-230"
+META = SourceMeta(
+    name="oncotree",
+    licence="CC BY 4.0",
+    url="https://oncotree.mskcc.org",
+    citation=(
+        "Kundra R et al. OncoTree: A Cancer Classification System for Precision Oncology. "
+        "JCO Clin Cancer Inform. 2021;5:221-230"
+    ),
 )
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_/\-]*$")
 HAEMATOLOGICAL_TISSUES = {"Lymphoid", "Myeloid"}
@@ -163,17 +165,7 @@ def transform(
             "cannot tell the OncoTree release from the file name (expected "
             "oncotree_YYYY_MM_DD...); give it with --source-version",
         )
-    source = SourceInfo(
-        name=NAME,
-        version=version,
-        licence=LICENCE,
-        url=URL,
-        citation=CITATION,
-        retrieved_at=retrieved_at,
-        file_name=raw.base_name,
-        checksum_sha256=raw.sha256,
-    )
-    result = TransformResult(source=source)
+    result = TransformResult(source=META.for_file(raw, version, retrieved_at))
     text = raw.text()
     stripped = text.lstrip()
     if not stripped:
@@ -231,22 +223,17 @@ def _build(raw: RawFile, records: Iterable[_Record], result: TransformResult) ->
         rec.code = code
         kept[code] = rec
 
-    # Parents must be in the file, and the hierarchy must be a tree.
-    for code, rec in list(kept.items()):
-        parent = rec.fields.get("parent")
-        if parent and parent not in seen:
-            result.rejections.append(
-                Rejection(raw.name, rec.line, "unknown parent", f"{code} -> {parent}")
-            )
-            del kept[code]
+    # Parents must be in the file and kept; children of rejected parents go too (they would
+    # dangle), until nothing changes. Then the hierarchy must be a tree.
     removed = True
-    while removed:  # children of rejected parents go too: they would dangle
+    while removed:
         removed = False
         for code, rec in list(kept.items()):
             parent = rec.fields.get("parent")
             if parent and parent not in kept:
+                reason = "unknown parent" if parent not in seen else "parent rejected"
                 result.rejections.append(
-                    Rejection(raw.name, rec.line, "parent rejected", f"{code} -> {parent}")
+                    Rejection(raw.name, rec.line, reason, f"{code} -> {parent}")
                 )
                 del kept[code]
                 removed = True

@@ -29,13 +29,13 @@ LOADERS: dict[str, Loader] = {
         "oncotree",
         oncotree.transform,
         "OncoTree tumour types and hierarchy (tree JSON, API list JSON or flat TSV)",
-        oncotree.LICENCE,
+        oncotree.META.licence,
     ),
     "hgnc": Loader(
         "hgnc",
         hgnc.transform,
         "HGNC genes with aliases and previous symbols (complete-set TSV, .gz ok)",
-        hgnc.LICENCE,
+        hgnc.META.licence,
     ),
 }
 

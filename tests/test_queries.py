@@ -147,3 +147,14 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
     assert answers["ladybug"].keys() == answers["neo4j"].keys()
     for key in answers["ladybug"]:
         assert answers["ladybug"][key] == answers["neo4j"][key], key
+
+
+def test_the_catalog_doc_is_generated_from_the_cypher_files():
+    from pathlib import Path
+
+    from queries.describe import catalog_markdown
+
+    doc = Path(__file__).parents[1] / "docs" / "queries.md"
+    assert doc.read_text(encoding="utf-8") == catalog_markdown(), (
+        "docs/queries.md is stale: python -m queries.describe > docs/queries.md"
+    )
