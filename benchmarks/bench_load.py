@@ -92,13 +92,12 @@ def one_row_baseline(store: GraphStore, result: TransformResult, n_nodes: int, n
     for row in node_rows:
         store.write_nodes(Label.TUMOUR_TYPE, [row])
     node_rate = len(node_rows) / (time.perf_counter() - t0)
+    sampled = {row["id"] for row in node_rows}
     rel_rows = [
         rel_row(r, SOURCE, run_id)
         for r in result.rels
-        if r.from_id in {row["id"] for row in node_rows}
-        and r.to_id in {row["id"] for row in node_rows}
-    ]
-    rel_rows = rel_rows[:n_rels]
+        if r.from_id in sampled and r.to_id in sampled
+    ][:n_rels]
     if len(rel_rows) < n_rels:  # the sample's own edges are few: add a chain among its nodes
         ids = [row["id"] for row in node_rows]
         extra = [
