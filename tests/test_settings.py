@@ -76,3 +76,25 @@ def test_neo4j_schema_has_a_unique_id_constraint_per_label():
         )
         assert f"FOR (n:{label.value}) REQUIRE n.id IS UNIQUE" in statements[name]
     assert all("IF NOT EXISTS" in s for s in statements.values())
+
+
+@pytest.mark.neo4j
+def test_routing_uri_reads_and_writes_on_a_real_server(neo4j_store):
+    """neo4j:// (routing, as for clusters and Aura) works as well as bolt://."""
+    from graph_loader.backends.neo4j_store import Neo4jStore
+    from ontology.errors import ReadOnlyError
+
+    base = neo4j_store.settings
+    routed = Neo4jSettings(
+        uri=base.uri.replace("bolt://", "neo4j://", 1),
+        username=base.username,
+        password=base.password,
+        database=base.database,
+    )
+    assert routed.uri.startswith("neo4j://")
+    with Neo4jStore(routed, read_only=False) as writer:
+        writer.run("CREATE (g:Gene {id: 'HGNC:0', symbol: 'ROUTED'})")
+    with Neo4jStore(routed, read_only=True) as reader:
+        assert reader.run("MATCH (g:Gene {id: 'HGNC:0'}) RETURN g.symbol AS s") == [{"s": "ROUTED"}]
+        with pytest.raises(ReadOnlyError):
+            reader.run("CREATE (g:Gene {id: 'HGNC:1', symbol: 'NO'})")
