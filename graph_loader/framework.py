@@ -31,13 +31,19 @@ from typing import Any
 from graph_loader.backends.base import GraphStore, chunks
 from graph_loader.files import RawFile
 from ontology.errors import LoadError, OncographError, RejectedRowsError
-from ontology.metagraph import PATTERNS, node_properties, required_properties
+from ontology.metagraph import (
+    PATTERNS,
+    SHARED_LABELS,
+    SHARED_SOURCE,
+    node_properties,
+    required_properties,
+)
 from ontology.models import Node, Rel, SourceInfo
 from ontology.vocab import Label, RelType, RunStatus
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
-FRAMEWORK_SOURCE = "oncograph"
+FRAMEWORK_SOURCE = SHARED_SOURCE  # the Source nodes and shared concepts belong to no source
 MAX_EXAMPLES = 5
 
 
@@ -181,6 +187,8 @@ def node_row(node: Node, source: SourceInfo, run_id: str) -> dict[str, Any]:
         retrieved_at=node.retrieved_at or source.retrieved_at,
         run_id=run_id,
     )
+    if node.label in SHARED_LABELS:  # a concept: provenance lives on its FROM_SOURCE edges
+        row.update(source=SHARED_SOURCE, source_version="-", licence="-", retrieved_at=None)
     for name, value in row.items():
         if isinstance(value, Enum):  # defaults are not converted by use_enum_values
             row[name] = value.value
@@ -324,6 +332,10 @@ def load(
             removed = store.delete_stale_rels(rel_type, source.name, run_id)
             if removed:
                 report.removed_rels[rel_type.value] = removed
+        for label in sorted(SHARED_LABELS):
+            removed = store.delete_unstated_concepts(label)
+            if removed:
+                report.removed_nodes[label.value] = removed
     except BaseException as exc:
         report.status = RunStatus.FAILED.value
         report.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -11,6 +11,7 @@ from ontology.metagraph import (
     LABEL_DEFINITIONS,
     PATTERNS,
     REL_DEFINITIONS,
+    SHARED_LABELS,
     node_properties,
     rel_properties,
 )
@@ -25,6 +26,13 @@ def data_model_markdown() -> str:
         "Every node has a unique `id`; every node and relationship carries its provenance",
         "(`source`, `source_version`, `run_id`; nodes also `licence`, `source_record_id`,",
         "`retrieved_at`, `curation_status`, `normalised`).",
+        "",
+        "Shared concepts ("
+        + ", ".join(f"`{label.value}`" for label in sorted(SHARED_LABELS))
+        + ") belong to no source: their `source` is `oncograph`, each source that states one",
+        "links it with its own `FROM_SOURCE` edge, and a concept no source states any more is",
+        "removed after a successful load. `Gene` belongs to HGNC, `TumourType` to OncoTree, and",
+        "every fact to the source that states it.",
         "",
         "## Node labels",
         "",

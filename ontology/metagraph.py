@@ -178,6 +178,16 @@ PATTERNS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
     RelType.FROM_SOURCE: tuple((label, Label.SOURCE) for label in _FACT_LABELS),
 }
 
+# Concepts that several sources may state (BRAF V600E from CIViC and from MOAlmanac is one node).
+# Their nodes belong to no source: they carry source "oncograph" (SHARED_SOURCE), each stating
+# source links them with its own FROM_SOURCE edge, and a concept no source states any more is
+# removed after a successful load. Reference labels (Gene, TumourType) belong to their authority
+# (HGNC, OncoTree); facts (Evidence, Approval, ...) belong to the source that states them.
+SHARED_SOURCE = "oncograph"
+SHARED_LABELS: frozenset[Label] = frozenset(
+    {Label.ALTERATION, Label.DRUG, Label.THERAPY, Label.PUBLICATION}
+)
+
 # Secondary indexes (beyond the unique id) that lookups and stale-fact removal filter on.
 INDEXED_PROPERTIES: dict[Label, tuple[str, ...]] = {
     label: ("source", "run_id") for label in Label if label is not Label.SOURCE

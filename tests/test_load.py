@@ -238,3 +238,52 @@ def _gene_row(gid: str, symbol: str) -> dict:
         normalised=True,
     )
     return row
+
+
+def _alteration_result(source_name: str, gene_text: list[tuple[str, str]]):
+    """A minimal transform result stating alterations (as an evidence source would)."""
+    from graph_loader.framework import TransformResult
+    from ontology.models import Alteration, SourceInfo
+    from ontology.normalise import normalise_alteration
+
+    nodes = []
+    for gene, text in gene_text:
+        c = normalise_alteration(gene, text)
+        nodes.append(
+            Alteration(
+                id=c.id,
+                name=c.name,
+                kind=c.kind,
+                gene_symbol=c.gene,
+                notation=c.notation,
+                source_notation=c.source_notation,
+                lookup_keys=c.lookup_keys,
+            )
+        )
+    source = SourceInfo(name=source_name, version="1", licence="CC0 1.0")
+    return TransformResult(source=source, nodes=nodes, rows_read=len(nodes))
+
+
+def test_a_concept_stated_by_two_sources_stays_until_neither_states_it(store):
+    def stated() -> dict[str, set[str]]:
+        rows = store.run(
+            "MATCH (a:Alteration) OPTIONAL MATCH (a)-[:FROM_SOURCE]->(s:Source) "
+            "RETURN a.name AS name, s.name AS source"
+        )
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(r["name"], set()).add(r["source"])
+        return out
+
+    load(store, _alteration_result("alpha", [("BRAF", "V600E"), ("KRAS", "G12C")]))
+    load(store, _alteration_result("beta", [("BRAF", "p.Val600Glu")]))
+    assert stated() == {"BRAF V600E": {"alpha", "beta"}, "KRAS G12C": {"alpha"}}
+    row = store.run("MATCH (a:Alteration {name: 'BRAF V600E'}) RETURN a.source AS s")[0]
+    assert row["s"] == "oncograph"  # owned by no source
+
+    report = load(store, _alteration_result("alpha", []))  # alpha no longer states anything
+    assert stated() == {"BRAF V600E": {"beta"}}  # KRAS G12C went; BRAF V600E stays for beta
+    assert report.removed_nodes == {"Alteration": 1}
+
+    load(store, _alteration_result("beta", []))
+    assert stated() == {}

@@ -202,6 +202,14 @@ class GraphStore(ABC):
             {"source": source, "run_id": run_id},
         )
 
+    def delete_unstated_concepts(self, label: Label) -> int:
+        """Remove shared concept nodes of a label that no source links to any more."""
+        return self._delete_in_batches(
+            f"MATCH (n:{label.value}) WHERE NOT (n)-[:FROM_SOURCE]->(:Source) "
+            "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted",
+            {},
+        )
+
     def _delete_in_batches(self, statement: str, params: dict[str, Any]) -> int:
         total = 0
         while True:
