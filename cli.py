@@ -65,6 +65,9 @@ class OncographGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # output piped into head & co.: stop quietly
+            sys.stderr.close()
+            ctx.exit(0)
         except Exception as exc:  # a bug: say so in one line unless --debug
             if _debug(ctx):
                 raise
@@ -144,7 +147,7 @@ def init(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Choice(["oncotree", "hgnc"]))
+@click.argument("source", type=click.Choice(["oncotree", "hgnc", "civic"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--source-version", help="The release, when the file name does not tell it.")
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any row is rejected.")
@@ -162,11 +165,12 @@ def load(
     batch_size: int,
     report_json: Path | None,
 ) -> None:
-    """Load a source file into the graph (validated whole before anything is written)."""
+    """Load a source file (a release directory for civic) into the graph; it is validated
+    whole before anything is written."""
     from graph_loader import load, transform_file
 
-    result = transform_file(source, path, version=source_version)
     with settings.open(write=True) as store:
+        result = transform_file(source, path, version=source_version, store=store)
         report = load(store, result, strict=strict, batch_size=batch_size, progress=_progress())
     click.echo(report.render())
     if report_json:
@@ -260,6 +264,75 @@ def gene(settings: Settings, symbol: str) -> None:
 
 
 @cli.command()
+@click.argument("gene")
+@click.argument("alteration")
+@click.option("--tumour", help="OncoTree code or name; evidence for broader types applies.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def evidence(settings: Settings, gene: str, alteration: str, tumour: str | None, fmt: str) -> None:
+    """The evidence for an alteration, grouped by therapy, with each source's levels.
+
+    Example: oncograph evidence BRAF V600E --tumour MEL (p.Val600Glu works too)."""
+    from queries.evidence import evidence_for
+
+    with settings.open() as store:
+        answer = evidence_for(store, gene, alteration, tumour)
+    if fmt == "json":
+        click.echo(answer.model_dump_json(indent=2))
+        return
+    where = f" in {answer.tumour_code}" if answer.tumour_code else ""
+    click.echo(
+        f"{answer.alteration}{where}: {sum(len(g.evidence) for g in answer.by_therapy)} "
+        f"evidence items with a therapy (also via {', '.join(answer.broader) or '-'})"
+    )
+    if answer.tumour_code:
+        click.echo(
+            f"  tumour: {answer.tumour_code}, applies from "
+            f"{' > '.join(answer.tumour_ancestors) or '-'}; "
+            f"{answer.off_label_count} more in other tumour types (off-label, not shown)"
+        )
+    for group in answer.by_therapy:
+        by_source: dict[str, list[str]] = {}
+        for e in group.evidence:
+            mark = "" if e.direction == "supports" else "(does not support) "
+            by_source.setdefault(f"{e.source}@{e.source_version}", []).append(
+                f"{e.level} {mark}{e.significance} {e.evidence_id.split(':')[-1]}"
+                + ("" if e.alteration_match == "exact" else f" via {e.alteration_match}")
+                + (
+                    ""
+                    if e.tumour_match in ("same", "any")
+                    else f" [{e.tumour_match} {e.tumour_code}]"
+                )
+            )
+        click.echo(f"\n{group.therapy}  (best level {group.best_level})")
+        for src, items in by_source.items():
+            click.echo(
+                f"  {src}: "
+                + "; ".join(items[:8])
+                + (f"; ... {len(items) - 8} more" if len(items) > 8 else "")
+            )
+    if answer.without_therapy:
+        click.echo(
+            f"\nwithout a therapy (prognostic, diagnostic, ...): "
+            f"{len(answer.without_therapy)} items"
+        )
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def conflicts(settings: Settings, fmt: str) -> None:
+    """Alteration, therapy and tumour type with both supporting sensitivity and resistance
+    evidence."""
+    from queries.evidence import conflicts as find_conflicts
+    from queries.output import render
+
+    with settings.open() as store:
+        rows = [r.model_dump() for r in find_conflicts(store)]
+    click.echo(render(rows, fmt, max_width=40))
+
+
+@cli.command()
 @click.pass_obj
 def doctor(settings: Settings) -> None:
     """Which backend, where, reachable, schema present, versions."""
@@ -292,7 +365,7 @@ def doctor(settings: Settings) -> None:
 @cli.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Load the bundled data (OncoTree, HGNC cancer genes) and answer a question."""
+    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC) and answer a question."""
     from graph_loader import BUNDLED, bundled_path, load_file
     from queries import find_tumour_type, graph_stats, tumour_type_descendants
 

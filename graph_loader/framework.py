@@ -96,6 +96,9 @@ class TransformResult:
     rows_read: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # rows left out by rule, not errors
+    # concepts a source names that normalisation could not match, by kind ("gene", "tumour
+    # type", "alteration"), with examples; loaded anyway (flagged), counted in the report
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
     def unnormalised(self) -> Counter[str]:
         return Counter(n.label.value for n in self.nodes if not n.normalised)
@@ -117,6 +120,8 @@ class LoadReport:
     missing_endpoint_examples: list[str] = field(default_factory=list)
     unnormalised: dict[str, int] = field(default_factory=dict)
     unnormalised_examples: list[str] = field(default_factory=list)
+    unmatched: dict[str, int] = field(default_factory=dict)
+    unmatched_examples: dict[str, list[str]] = field(default_factory=dict)
     removed_nodes: dict[str, int] = field(default_factory=dict)
     removed_rels: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -153,6 +158,10 @@ class LoadReport:
                 f"  kept but not normalised (normalised=false): {counts(self.unnormalised)}"
             )
             lines += [f"    e.g. {e}" for e in self.unnormalised_examples]
+        if self.unmatched:
+            lines.append(f"  concepts not matched (kept, flagged): {counts(self.unmatched)}")
+            for kind, examples in sorted(self.unmatched_examples.items()):
+                lines.append(f"    e.g. {kind}: " + "; ".join(examples))
         if self.missing_endpoints:
             lines.append(
                 f"  relationships skipped, endpoint missing: {counts(self.missing_endpoints)}"
@@ -251,10 +260,12 @@ def load(
     by_reason = Counter(r.reason for r in result.rejections)
     report.rejected = dict(by_reason)
     report.skipped = dict(result.skipped)
+    report.unmatched = {kind: len(v) for kind, v in result.unmatched.items()}
+    report.unmatched_examples = {k: v[:MAX_EXAMPLES] for k, v in result.unmatched.items()}
     report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
     report.unnormalised = dict(result.unnormalised())
     report.unnormalised_examples = [
-        f"{n.label.value} {n.id}" for n in result.nodes if not n.normalised
+        f"{n.label.value} {getattr(n, 'name', n.id)}" for n in result.nodes if not n.normalised
     ][:MAX_EXAMPLES]
     if strict and result.rejections:
         raise RejectedRowsError(

@@ -7,19 +7,38 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from graph_loader import hgnc, oncotree
+from graph_loader import civic, hgnc, oncotree
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import LoadReport, Progress, TransformResult, load
 from ontology.errors import ConfigError
+from queries import gene_index, tumour_index
 
-Transform = Callable[..., TransformResult]
+# (store, path, version) -> TransformResult. The store is read only to build normalisation
+# indexes (genes, tumour types) from what is already loaded; nothing is written before load().
+Reader = Callable[[GraphStore | None, "str | Path | RawFile", "str | None"], TransformResult]
+
+
+def _file_reader(transform: Callable[..., TransformResult]) -> Reader:
+    def read(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+        raw = path if isinstance(path, RawFile) else read_file(path)
+        return transform(raw, version=version)
+
+    return read
+
+
+def _civic_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    if isinstance(path, RawFile):
+        raise ConfigError("civic loads a release directory, not one file")
+    genes = gene_index(store) if store is not None else None
+    tumours = tumour_index(store) if store is not None else None
+    return civic.transform(civic.read_release(path), version=version, genes=genes, tumours=tumours)
 
 
 @dataclass(frozen=True)
 class Loader:
     name: str
-    transform: Transform
+    read: Reader
     description: str
     licence: str
 
@@ -27,22 +46,30 @@ class Loader:
 LOADERS: dict[str, Loader] = {
     "oncotree": Loader(
         "oncotree",
-        oncotree.transform,
+        _file_reader(oncotree.transform),
         "OncoTree tumour types and hierarchy (tree JSON, API list JSON or flat TSV)",
         oncotree.META.licence,
     ),
     "hgnc": Loader(
         "hgnc",
-        hgnc.transform,
+        _file_reader(hgnc.transform),
         "HGNC genes with aliases and previous symbols (complete-set TSV, .gz ok)",
         hgnc.META.licence,
     ),
+    "civic": Loader(
+        "civic",
+        _civic_reader,
+        "CIViC monthly release directory (evidence, variants, molecular profiles, assertions; "
+        "load OncoTree and HGNC first so diseases and genes normalise)",
+        civic.META.licence,
+    ),
 }
 
-# Bundled demo files, in load order.
+# Bundled demo data, in load order (reference sources first: CIViC normalises against them).
 BUNDLED: dict[str, str] = {
     "oncotree": "oncotree/oncotree_2025_10_03.json",
     "hgnc": "hgnc/hgnc_cancer_genes.tsv",
+    "civic": "civic",
 }
 
 
@@ -61,11 +88,13 @@ def bundled_path(name: str) -> Path:
 
 
 def transform_file(
-    name: str, path: str | Path | RawFile, version: str | None = None
+    name: str,
+    path: str | Path | RawFile,
+    version: str | None = None,
+    store: GraphStore | None = None,
 ) -> TransformResult:
-    """Read and transform a file; raises InputFileError on a malformed file (nothing written)."""
-    raw = path if isinstance(path, RawFile) else read_file(path)
-    return get_loader(name).transform(raw, version=version)
+    """Read and transform a source; InputFileError on a malformed file (nothing written)."""
+    return get_loader(name).read(store, path, version)
 
 
 def load_file(
@@ -78,6 +107,6 @@ def load_file(
     batch_size: int = 5000,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Transform a whole file, then write it (see :mod:`graph_loader.framework`)."""
-    result = transform_file(name, path, version=version)
+    """Transform a whole source, then write it (see :mod:`graph_loader.framework`)."""
+    result = transform_file(name, path, version=version, store=store)
     return load(store, result, strict=strict, batch_size=batch_size, progress=progress)

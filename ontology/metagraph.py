@@ -139,6 +139,9 @@ REL_DEFINITIONS: dict[RelType, TypeDefinition] = {
     RelType.FROM_SOURCE: TypeDefinition(
         "the fact was loaded from the dataset release", "written by the loader framework"
     ),
+    RelType.SUPPORTED_BY: TypeDefinition(
+        "the assertion rests on the evidence item", "CIViC assertions"
+    ),
 }
 
 # Allowed (from, to) label pairs per relationship type.
@@ -176,6 +179,7 @@ PATTERNS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
     RelType.HAS_OUTCOME: ((Label.PATIENT, Label.OUTCOME),),
     RelType.IN_ARM: ((Label.OUTCOME, Label.TRIAL_ARM),),
     RelType.FROM_SOURCE: tuple((label, Label.SOURCE) for label in _FACT_LABELS),
+    RelType.SUPPORTED_BY: ((Label.EVIDENCE, Label.EVIDENCE),),
 }
 
 # Concepts that several sources may state (BRAF V600E from CIViC and from MOAlmanac is one node).

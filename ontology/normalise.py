@@ -318,9 +318,13 @@ def normalise_alteration(gene: str | None, text: str) -> AlterationConcept:
 
 
 def _is_gene_pair(a: str, b: str) -> bool:
-    return bool(_GENE_LIKE.match(a.upper()) and _GENE_LIKE.match(b.upper())) and not (
-        parse_protein_change(f"{a}-{b}")
-    )
+    """Both sides look like gene symbols and neither is a protein change or codon
+    (``KRAS G12/G13`` and ``NON-V600`` are not fusions)."""
+    if not (_GENE_LIKE.match(a.upper()) and _GENE_LIKE.match(b.upper())):
+        return False
+    if a.upper() in ("NON", "NOT"):
+        return False
+    return parse_protein_change(a) is None and parse_protein_change(b) is None
 
 
 def with_broader(concepts: Iterable[AlterationConcept]) -> dict[str, AlterationConcept]:
@@ -350,9 +354,12 @@ _BRAND_NOTE = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*$")
 
 def normalise_drug_name(name: str) -> str:
     """Lower-case INN: ``Imatinib Mesylate`` -> ``imatinib``; ``Dabrafenib (Tafinlar®)`` ->
-    ``dabrafenib``. Salt words are dropped only when a name remains."""
+    ``dabrafenib``. Salt words are dropped only when a name remains; a parenthesis after a
+    several-word name is part of it (``notch1 antibody (pf-06293622)``)."""
     s = unicodedata.normalize("NFKC", name).replace("®", "").replace("™", "")
-    s = _BRAND_NOTE.sub("", s)
+    without = _BRAND_NOTE.sub("", s)
+    if len(without.split()) == 1:  # "Dabrafenib (Tafinlar)": a brand after an INN
+        s = without  # but "Notch1 Antibody (PF-06293622)" keeps the code that identifies it
     words = s.lower().split()
     while len(words) > 1 and words[-1] in SALTS:
         words.pop()
@@ -437,3 +444,53 @@ class GeneIndex:
         key = symbol.strip().upper()
         hits = self._previous.get(key, set()) | self._alias.get(key, set())
         return sorted(s for _, s in hits)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tumour types
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TumourMatch:
+    code: str
+    matched_by: str  # "code", "curated DOID map", "name"
+
+
+class TumourIndex:
+    """Resolve a source's disease (name, DOID) to an OncoTree code, saying how it matched.
+
+    Order: an OncoTree code as such; the curated DOID map (``ontology.disease_map``); the OncoTree
+    name or previous code, compared with case, punctuation and spacing folded. There is no fuzzy
+    matching: a close name can be another disease ("oral" vs "anal squamous cell carcinoma"), so
+    anything else returns None and the caller keeps the disease as its own, flagged, tumour type.
+    """
+
+    def __init__(self) -> None:
+        self._codes: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+
+    @staticmethod
+    def fold(text: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+    def add(self, code: str, name: str, lookup_keys: Iterable[str] = ()) -> None:
+        self._codes[code.upper()] = code
+        for key in (name, *lookup_keys):
+            self._keys.setdefault(self.fold(key), code)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def resolve(self, name: str | None, doid: str | None = None) -> TumourMatch | None:
+        from ontology.disease_map import DOID_TO_ONCOTREE
+
+        if name and name.strip().upper() in self._codes:
+            return TumourMatch(self._codes[name.strip().upper()], "code")
+        if doid:
+            code = DOID_TO_ONCOTREE.get(doid.strip().removeprefix("DOID:"))
+            if code and code in self._codes:
+                return TumourMatch(code, "curated DOID map")
+        if name and (code := self._keys.get(self.fold(name))):
+            return TumourMatch(code, "name")
+        return None

@@ -51,6 +51,7 @@ class RelType(StrEnum):
     ENROLLED_IN = "ENROLLED_IN"
     HAS_ALTERATION = "HAS_ALTERATION"
     HAS_OUTCOME = "HAS_OUTCOME"
+    SUPPORTED_BY = "SUPPORTED_BY"
     IN_ARM = "IN_ARM"
     FROM_SOURCE = "FROM_SOURCE"
 
@@ -113,6 +114,7 @@ class EvidenceDirection(StrEnum):
 
     SUPPORTS = "supports"
     DOES_NOT_SUPPORT = "does not support"
+    NA = "n/a"
 
 
 class Significance(StrEnum):
@@ -132,6 +134,10 @@ class Significance(StrEnum):
     LIKELY_ONCOGENIC = "likely oncogenic"
     GAIN_OF_FUNCTION = "gain of function"
     LOSS_OF_FUNCTION = "loss of function"
+    UNCERTAIN_SIGNIFICANCE = "uncertain significance"
+    DOMINANT_NEGATIVE = "dominant negative"
+    NEOMORPHIC = "neomorphic"
+    UNALTERED_FUNCTION = "unaltered function"
     NA = "n/a"
 
 

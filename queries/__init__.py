@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ontology.errors import UnknownConceptError
+from ontology.normalise import GeneIndex, TumourIndex
 from ontology.vocab import Label, RelType
 from queries.catalog import CatalogQuery, CypherRunner, catalog, get, parse_params, run_named
 
@@ -146,6 +147,22 @@ def find_gene(runner: CypherRunner, symbol: str) -> list[GeneRow]:
     return [GeneRow(**r) for r in rows]
 
 
+def gene_index(runner: CypherRunner) -> GeneIndex:
+    """The HGNC genes in the graph as a :class:`GeneIndex` (empty if HGNC is not loaded)."""
+    index = GeneIndex()
+    for r in run_named(runner, "gene_index"):
+        index.add(r["id"], r["symbol"], r["aliases"] or (), r["previous"] or (), r["entrez"])
+    return index
+
+
+def tumour_index(runner: CypherRunner) -> TumourIndex:
+    """The OncoTree tumour types in the graph as a :class:`TumourIndex`."""
+    index = TumourIndex()
+    for r in run_named(runner, "tumour_index"):
+        index.add(r["code"], r["name"], r["keys"] or ())
+    return index
+
+
 def list_sources(runner: CypherRunner) -> list[SourceRow]:
     return [SourceRow(**r) for r in run_named(runner, "sources")]
 
@@ -169,9 +186,11 @@ __all__ = [
     "catalog",
     "find_gene",
     "find_tumour_type",
+    "gene_index",
     "graph_stats",
     "list_sources",
     "parse_params",
     "run_catalog_query",
+    "tumour_index",
     "tumour_type_descendants",
 ]

@@ -65,6 +65,7 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
     assert result.exit_code == 0, result.output
     assert "load oncotree@2025-10-03" in result.output and "TumourType 898" in result.output
     assert "Gene 817" in result.output
+    assert "load civic@2025-07-01" in result.output and "Evidence 4,658" in result.output
     assert "LUAD (Lung Adenocarcinoma) is a NSCLC > LUNG > TISSUE" in result.output
     again = run_any("demo")  # idempotent
     assert again.exit_code == 0 and "rejected 0" in again.output
@@ -141,6 +142,27 @@ def test_tumour_and_gene_lookups(run):
     assert unknown.exit_code == 8 and "did you mean LUAD" in unknown.output
     gene = run("gene", "her2")
     assert gene.exit_code == 0 and gene.output.startswith("ERBB2  HGNC:3430")
+
+
+def test_evidence_and_conflicts_commands(run):
+    from graph_loader import bundled_path
+
+    run("load", "oncotree", str(bundled_path("oncotree")))
+    assert run("load", "hgnc", str(FIXTURES / "hgnc_small.tsv")).exit_code == 0
+    loaded = run("load", "civic", str(FIXTURES / "civic" / "2025-07-01"))
+    assert loaded.exit_code == 0 and "load civic@2025-07-01" in loaded.output
+    result = run("evidence", "BRAF", "p.Val600Glu", "--tumour", "MEL")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("BRAF V600E in MEL:")
+    assert "\nvemurafenib  (best level A)" in result.output
+    assert "dabrafenib + trametinib" in result.output and "civic@2025-07-01:" in result.output
+    as_json = json.loads(run("evidence", "BRAF", "V600E", "--format", "json").output)
+    assert as_json["alteration"] == "BRAF V600E" and as_json["by_therapy"]
+    unknown = run("evidence", "BRAFF", "V600E")
+    assert unknown.exit_code == 8 and "did you mean BRAF?" in unknown.output
+    table = run("conflicts", "--format", "json")
+    rows = json.loads(table.output)
+    assert {"alteration": "ALK F1174L", "therapy": "crizotinib"}.items() <= rows[0].items()
 
 
 def test_sources_lists_loaded_releases(run):

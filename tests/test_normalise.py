@@ -117,6 +117,7 @@ def test_unknown_text_is_kept_and_flagged():
         ("  Trametinib  ", "trametinib"),
         ("Cabozantinib S-malate", "cabozantinib"),
         ("Sodium", "sodium"),  # nothing left after the salt: kept
+        ("Notch1 Antibody (PF-06293622)", "notch1 antibody (pf-06293622)"),
     ],
 )
 def test_drug_names_become_lower_case_inn(name, inn):
@@ -160,3 +161,9 @@ def test_gene_index_prefers_symbol_then_previous_then_alias():
 def test_civic_spellings_seen_in_the_2025_release(gene, text, name):
     c = normalise_alteration(gene, text)
     assert c.name == name and c.normalised
+
+
+@pytest.mark.parametrize("gene, text", [("KRAS", "G12/G13"), ("BRAF", "NON-V600")])
+def test_protein_pairs_are_not_fusions(gene, text):
+    c = normalise_alteration(gene, text)
+    assert c.kind is not K.FUSION and c.gene == gene

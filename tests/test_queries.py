@@ -17,6 +17,7 @@ from queries import (
     tumour_type_descendants,
 )
 from queries.catalog import parse_params
+from queries.evidence import conflicts, evidence_for
 from tests.conftest import FIXTURES
 
 # Columns whose values name a run (a fresh id each load) and so differ between two loads.
@@ -30,7 +31,11 @@ def loaded(store):
     return store
 
 
+CIVIC_CUT = FIXTURES / "civic" / "2025-07-01"
+
+
 def test_every_catalog_file_has_a_header_and_runs_on_the_loaded_graph(loaded):
+    load_file(loaded, "civic", CIVIC_CUT)
     assert len(catalog()) >= 9
     for name, query in catalog().items():
         assert query.description, name
@@ -134,6 +139,7 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
     for name, store in (("ladybug", ladybug_store), ("neo4j", neo4j_store)):
         load_file(store, "oncotree", bundled_path("oncotree"))
         load_file(store, "hgnc", bundled_path("hgnc"))
+        load_file(store, "civic", CIVIC_CUT)
         got = {}
         for qname, query in catalog().items():
             if query.placeholders:
@@ -143,6 +149,8 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
         got["stats"] = graph_stats(store).model_dump()
         got["luad"] = find_tumour_type(store, "lung adenocarcinoma").model_dump()
         got["her2"] = [g.model_dump() for g in find_gene(store, "her2")]
+        got["evidence"] = evidence_for(store, "EGFR", "L858R", "LUAD").model_dump()
+        got["conflicts"] = [c.model_dump() for c in conflicts(store)]
         answers[name] = got
     assert answers["ladybug"].keys() == answers["neo4j"].keys()
     for key in answers["ladybug"]:

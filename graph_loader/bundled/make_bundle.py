@@ -5,6 +5,8 @@
 SHARED_DATA_DIR defaults to ../shared/data beside the repository. Writes:
 
 * oncotree/oncotree_2025_10_03.json: the OncoTree 2025-10-03 release, verbatim (CC BY 4.0);
+* civic/: the CIViC 2025-07-01 monthly release's evidence, variant, molecular profile and
+  assertion TSVs, verbatim (CC0);
 * hgnc/hgnc_cancer_genes.tsv: the HGNC complete-set rows (all columns) of the genes that the
   CIViC 2025-07-01 and 2024-08-01 releases name (as gene features or fusion partners), matched by
   Entrez id, then symbol (CC0).
@@ -47,6 +49,16 @@ def main(shared: Path) -> None:
     src = shared / "oncotree" / "oncotree_2025_10_03.json"
     shutil.copyfile(src, HERE / "oncotree" / src.name)
     shutil.copyfile(shared / "oncotree" / "LICENSE.md", HERE / "oncotree" / "LICENSE.md")
+
+    release = shared / "civic" / "2025-07-01"
+    for name in (
+        "ClinicalEvidenceSummaries",
+        "VariantSummaries",
+        "MolecularProfileSummaries",
+        "AssertionSummaries",
+    ):
+        src_file = release / f"01-Jul-2025-{name}.tsv"
+        shutil.copyfile(src_file, HERE / "civic" / src_file.name)
 
     entrez, symbols = civic_gene_keys(shared / "civic")
     out = HERE / "hgnc" / "hgnc_cancer_genes.tsv"
