@@ -147,7 +147,7 @@ def init(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Choice(["oncotree", "hgnc", "civic"]))
+@click.argument("source", type=click.Choice(["oncotree", "hgnc", "civic", "moalmanac"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--source-version", help="The release, when the file name does not tell it.")
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any row is rejected.")
@@ -365,9 +365,11 @@ def doctor(settings: Settings) -> None:
 @cli.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC) and answer a question."""
+    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset) and answer
+    a question."""
     from graph_loader import BUNDLED, bundled_path, load_file
-    from queries import find_tumour_type, graph_stats, tumour_type_descendants
+    from queries import find_tumour_type, graph_stats
+    from queries.evidence import evidence_for
 
     with settings.open(write=True) as store:
         click.echo(f"oncograph demo: {store.backend} store at {store.location()}")
@@ -380,16 +382,21 @@ def demo(settings: Settings) -> None:
             f"\ngraph: {stats.total_nodes:,} nodes, {stats.total_relationships:,} relationships"
         )
         match = find_tumour_type(store, "lung adenocarcinoma")
-        below = tumour_type_descendants(store, "NSCLC")
+        answer = evidence_for(store, "BRAF", "V600E", "MEL")
     t = match.tumour_type
     click.echo("\nQ: where does 'lung adenocarcinoma' sit in OncoTree?")
     click.echo(f"A: {t.code} ({t.name}) is a " + " > ".join(a.code for a in match.ancestors))
+    click.echo("\nQ: which therapies have evidence for BRAF V600E in melanoma (MEL)?")
+    for group in answer.by_therapy[:6]:
+        sources = sorted({f"{e.source} {e.level}" for e in group.evidence})
+        click.echo(
+            f"A: {group.therapy:<28} best CIViC level {group.best_level}; "
+            f"{len(group.evidence)} items ({', '.join(sources[:4])})"
+        )
     click.echo(
-        f"   so evidence stated for NSCLC also applies to {len(below)} tumour types below it: "
-        + ", ".join(d.code for d in below[:8])
-        + (" ..." if len(below) > 8 else "")
+        '\nTry: oncograph evidence EGFR "Exon 19 Deletion" --tumour LUAD; oncograph conflicts; '
+        "oncograph cypher \"MATCH (t:TumourType {id: 'MEL'}) RETURN t.name\""
     )
-    click.echo("\nTry: oncograph cypher \"MATCH (t:TumourType {id: 'MEL'}) RETURN t.name\"")
 
 
 def _version() -> str:

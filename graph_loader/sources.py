@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from graph_loader import civic, hgnc, oncotree
+from graph_loader import civic, hgnc, moalmanac, oncotree
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import LoadReport, Progress, TransformResult, load
@@ -27,12 +27,18 @@ def _file_reader(transform: Callable[..., TransformResult]) -> Reader:
     return read
 
 
-def _civic_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
-    if isinstance(path, RawFile):
-        raise ConfigError("civic loads a release directory, not one file")
-    genes = gene_index(store) if store is not None else None
-    tumours = tumour_index(store) if store is not None else None
-    return civic.transform(civic.read_release(path), version=version, genes=genes, tumours=tumours)
+def _directory_reader(module: object) -> Reader:
+    """A source read from a directory and normalised against the loaded genes and tumour types."""
+
+    def read(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+        if isinstance(path, RawFile):
+            raise ConfigError(f"{module.META.name} loads a directory, not one file")  # type: ignore[attr-defined]
+        genes = gene_index(store) if store is not None else None
+        tumours = tumour_index(store) if store is not None else None
+        files = module.read_release(path)  # type: ignore[attr-defined]
+        return module.transform(files, version=version, genes=genes, tumours=tumours)  # type: ignore[attr-defined]
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,17 @@ LOADERS: dict[str, Loader] = {
     ),
     "civic": Loader(
         "civic",
-        _civic_reader,
+        _directory_reader(civic),
         "CIViC monthly release directory (evidence, variants, molecular profiles, assertions; "
         "load OncoTree and HGNC first so diseases and genes normalise)",
         civic.META.licence,
+    ),
+    "moalmanac": Loader(
+        "moalmanac",
+        _directory_reader(moalmanac),
+        "MOAlmanac referenced JSON directory (statements as evidence; load OncoTree and HGNC "
+        "first)",
+        moalmanac.META.licence,
     ),
 }
 
@@ -70,6 +83,7 @@ BUNDLED: dict[str, str] = {
     "oncotree": "oncotree/oncotree_2025_10_03.json",
     "hgnc": "hgnc/hgnc_cancer_genes.tsv",
     "civic": "civic",
+    "moalmanac": "moalmanac",
 }
 
 

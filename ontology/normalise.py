@@ -134,8 +134,18 @@ GENE_CLASS = {
     "deleterious mutation": "deleterious mutation",
     "frameshift": "frameshift mutation",
     "frameshift mutation": "frameshift mutation",
+    "activating variants": "activating mutation",
+    "oncogenic variants": "oncogenic mutation",
+    "pathogenic variants": "pathogenic variant",
+    "pathogenic variant": "pathogenic variant",
+    "somatic variants": "mutation",
+    "nonsense variants": "truncating mutation",
+    "frameshift variants": "frameshift mutation",
+    "splice site variants": "splice site mutation",
 }
-FUSION_WORDS = {"fusion", "fusions", "rearrangement", "translocation", "gene fusion"}
+FUSION_WORDS = {
+    "fusion", "fusions", "rearrangement", "rearrangements", "translocation", "gene fusion",
+}  # fmt: skip
 SIGNATURES = {
     "msi-h": "MSI-H",
     "msi high": "MSI-H",
@@ -150,6 +160,8 @@ SIGNATURES = {
     "high tumor mutational burden": "TMB-H",
     "hrd": "HRD",
     "homologous recombination deficiency": "HRD",
+    "pmmr": "pMMR",
+    "mss": "MSS",
 }
 
 
@@ -211,6 +223,13 @@ def _concept(
         three_prime=three,
         broader=broader,
     )
+
+
+def make_alteration(
+    gene: str | None, kind: AlterationKind, notation: str, source: str
+) -> AlterationConcept:
+    """An alteration a source states in structured form (kind and notation already known)."""
+    return _concept(gene.upper() if gene else None, kind, notation, source)
 
 
 def gene_mutation(gene: str) -> AlterationConcept:

@@ -7,6 +7,8 @@ SHARED_DATA_DIR defaults to ../shared/data beside the repository. Writes:
 * oncotree/oncotree_2025_10_03.json: the OncoTree 2025-10-03 release, verbatim (CC BY 4.0);
 * civic/: the CIViC 2025-07-01 monthly release's evidence, variant, molecular profile and
   assertion TSVs, verbatim (CC0);
+* moalmanac/: MOAlmanac's referenced JSON cut to the statements about a few well-known biomarkers
+  (graph_loader.moalmanac_subset), with its GPL-2.0 licence beside it;
 * hgnc/hgnc_cancer_genes.tsv: the HGNC complete-set rows (all columns) of the genes that the
   CIViC 2025-07-01 and 2024-08-01 releases name (as gene features or fusion partners), matched by
   Entrez id, then symbol (CC0).
@@ -59,6 +61,13 @@ def main(shared: Path) -> None:
     ):
         src_file = release / f"01-Jul-2025-{name}.tsv"
         shutil.copyfile(src_file, HERE / "civic" / src_file.name)
+
+    sys.path.insert(0, str(HERE.parents[1]))
+    from graph_loader.moalmanac_subset import cut
+
+    n = cut(shared / "moalmanac" / "referenced", HERE / "moalmanac")
+    shutil.copyfile(shared / "moalmanac" / "LICENSE", HERE / "moalmanac" / "LICENSE")
+    print(f"moalmanac: {n} statements")
 
     entrez, symbols = civic_gene_keys(shared / "civic")
     out = HERE / "hgnc" / "hgnc_cancer_genes.tsv"
