@@ -216,3 +216,16 @@ def test_conflicts_are_real_sensitivity_and_resistance_pairs(references):
         assert r["significance"] in ("Resistance", "Reduced Sensitivity")
         assert r["evidence_direction"] == "Supports"
         assert r["molecular_profile"] == "ALK F1174L" and "Crizotinib" in r["therapies"]
+
+
+SHARED_2024 = FIXTURES.parents[2] / "shared" / "data" / "civic" / "2024-08-01"
+
+
+@pytest.mark.skipif(not SHARED_2024.is_dir(), reason="the project's shared data is not beside it")
+def test_the_full_2024_release_loads_exactly(references):
+    """The older, gene-based layout, whole (from the shared data beside the repository)."""
+    raw = raw_evidence(SHARED_2024)
+    report = load_file(references, "civic", SHARED_2024)
+    assert report.source_id == "civic@2024-08-01" and report.rows_rejected == 0
+    assert len(raw) == 4375
+    assert graph_evidence(references) == expected(raw)
