@@ -319,6 +319,20 @@ def evidence(settings: Settings, gene: str, alteration: str, tumour: str | None,
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def drug(settings: Settings, name: str, fmt: str) -> None:
+    """The alterations and tumour types a drug has evidence for, per therapy and source."""
+    from queries.evidence import evidence_for_drug
+    from queries.output import render
+
+    with settings.open() as store:
+        rows = [r.model_dump() for r in evidence_for_drug(store, name)]
+    click.echo(render(rows, fmt, max_width=40))
+
+
+@cli.command()
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
 @click.pass_obj
 def conflicts(settings: Settings, fmt: str) -> None:

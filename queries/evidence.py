@@ -154,3 +154,43 @@ def conflicts(runner: CypherRunner) -> list[ConflictRow]:
         for r in rows
     ]
     return sorted(out, key=lambda c: (c.alteration, c.therapy, c.tumour_code))
+
+
+class DrugEvidenceRow(BaseModel):
+    drug: str
+    therapy: str
+    alteration: str
+    tumour_code: str | None = None
+    tumour: str | None = None
+    source: str
+    items: int
+    levels: list[str]
+    significances: list[str]
+
+
+def evidence_for_drug(runner: CypherRunner, name: str) -> list[DrugEvidenceRow]:
+    """The alterations and tumour types a drug has evidence for, per therapy and source.
+
+    English and Norwegian INN spellings both find the drug; an unknown drug raises
+    :class:`UnknownConceptError` with the nearest names.
+    """
+    from ontology.normalise import drug_match_key, normalise_drug_name
+
+    inn = normalise_drug_name(name)
+    rows = run_named(runner, "evidence_for_drug", {"name": inn, "key": drug_match_key(inn)})
+    if not rows:
+        known = [r["name"] for r in run_named(runner, "drug_names")]
+        if inn not in known:
+            near = difflib.get_close_matches(inn, known, n=5, cutoff=0.6)
+            raise UnknownConceptError("drug", name, near)
+    out = [
+        DrugEvidenceRow(
+            **{
+                **r,
+                "levels": sorted(x for x in r["levels"] if x),
+                "significances": sorted(x for x in r["significances"] if x),
+            }
+        )  # fmt: skip
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (r.alteration, r.tumour_code or "", r.therapy, r.source))

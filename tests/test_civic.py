@@ -229,3 +229,35 @@ def test_the_full_2024_release_loads_exactly(references):
     assert report.source_id == "civic@2024-08-01" and report.rows_rejected == 0
     assert len(raw) == 4375
     assert graph_evidence(references) == expected(raw)
+
+
+def test_the_alterations_and_tumours_a_drug_has_evidence_for(references):
+    from queries.evidence import evidence_for_drug
+
+    load_file(references, "civic", CUT_2025)
+    rows = evidence_for_drug(references, "Vemurafenib")
+    assert {r.drug for r in rows} == {"vemurafenib"}
+    assert ("BRAF V600E", "SKCM") in {(r.alteration, r.tumour_code) for r in rows}
+    # independent: the cut's raw rows naming vemurafenib for BRAF V600E in skin melanoma
+    raw = raw_evidence(CUT_2025)
+    want = sum(
+        1
+        for r in raw.values()
+        if r["molecular_profile"] == "BRAF V600E"
+        and r["disease"] == "Skin Melanoma"
+        and "Vemurafenib" in r["therapies"].split(",")
+        and r["therapy_interaction_type"] != "Combination"
+        and (r["therapies"] == "Vemurafenib" or r["therapy_interaction_type"] == "Substitutes")
+    )
+    got = sum(
+        r.items
+        for r in rows
+        if (r.alteration, r.tumour_code, r.therapy) == ("BRAF V600E", "SKCM", "vemurafenib")
+    )
+    assert got == want and want > 0
+    assert evidence_for_drug(references, "krizotinib") == evidence_for_drug(
+        references, "crizotinib"
+    )
+    with pytest.raises(UnknownConceptError) as err:
+        evidence_for_drug(references, "vemurafenip")
+    assert err.value.suggestions[0] == "vemurafenib"

@@ -162,6 +162,11 @@ def test_evidence_and_conflicts_commands(run):
     assert as_json["alteration"] == "BRAF V600E" and as_json["by_therapy"]
     unknown = run("evidence", "BRAFF", "V600E")
     assert unknown.exit_code == 8 and "did you mean BRAF?" in unknown.output
+    drug = json.loads(run("drug", "Vemurafenib", "--format", "json").output)
+    assert {"drug": "vemurafenib", "alteration": "BRAF V600E"}.items() <= drug[-1].items() or any(
+        r["alteration"] == "BRAF V600E" for r in drug
+    )
+    assert run("drug", "vemurafenip").exit_code == 8
     table = run("conflicts", "--format", "json")
     rows = json.loads(table.output)
     assert {"alteration": "ALK F1174L", "therapy": "crizotinib"}.items() <= rows[0].items()

@@ -1,0 +1,6 @@
+// name: drug_names
+// description: Every drug's name (for suggestions when a drug is not found).
+// returns: name
+MATCH (d:Drug)
+RETURN d.name AS name
+ORDER BY name
