@@ -16,33 +16,24 @@ counted in the load report. Licence: CIViC data are CC0 1.0.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile, TsvRow, read_file, read_tsv
 from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from ontology.errors import InputFileError
-from ontology.identifiers import mint_id, therapy_id
 from ontology.models import (
-    Alteration,
-    Drug,
     Evidence,
     MolecularProfile,
     Publication,
-    Rel,
-    Therapy,
     TumourType,
 )
 from ontology.normalise import (
     AlterationConcept,
     GeneIndex,
     TumourIndex,
-    drug_match_key,
     fusion,
     normalise_alteration,
-    normalise_drug_name,
-    with_broader,
 )
 from ontology.vocab import (
     AlterationKind,
@@ -125,33 +116,39 @@ def version_from_name(file_name: str) -> str | None:
     return f"{m.group(3)}-{MONTHS[m.group(2)]:02d}-{m.group(1)}"
 
 
-@dataclass
-class _State:
-    result: TransformResult
-    genes: GeneIndex | None
-    tumours: TumourIndex | None
-    alterations: dict[str, AlterationConcept] = field(default_factory=dict)
-    variant_alteration: dict[str, str] = field(default_factory=dict)  # variant id -> alteration id
-    variant_display: dict[str, str] = field(default_factory=dict)  # "BRAF V600E" as CIViC names it
-    profiles: dict[str, list[str]] = field(default_factory=dict)  # mp id -> variant ids
-    node_ids: set[str] = field(default_factory=set)
-    unmatched: dict[str, list[str]] = field(default_factory=dict)
+class _State(ConceptCollector):
+    """The transform's collector plus CIViC's own lookups between its files."""
 
-    def node(self, node) -> None:  # type: ignore[no-untyped-def]
-        key = f"{node.label.value}:{node.id}"
-        if key not in self.node_ids:
-            self.node_ids.add(key)
-            self.result.nodes.append(node)
+    def __init__(
+        self, result: TransformResult, genes: GeneIndex | None, tumours: TumourIndex | None
+    ) -> None:
+        super().__init__(result, genes)
+        self.tumours = tumours
+        self.variant_alteration: dict[str, str] = {}  # variant id -> alteration id
+        self.variant_display: dict[str, str] = {}  # "BRAF V600E" as CIViC names it
+        self.profiles: dict[str, list[str]] = {}  # molecular profile id -> variant ids
 
-    def rel(self, rel_type: RelType, a: Label, a_id: str, b: Label, b_id: str, **kw) -> None:  # type: ignore[no-untyped-def]
-        self.result.rels.append(
-            Rel(type=rel_type, from_label=a, from_id=a_id, to_label=b, to_id=b_id, **kw)
-        )
 
-    def miss(self, kind: str, example: str) -> None:
-        self.unmatched.setdefault(kind, [])
-        if example not in self.unmatched[kind]:
-            self.unmatched[kind].append(example)
+def _rows(state: _State, raw: RawFile, required: tuple[str, ...], id_column: str):  # type: ignore[no-untyped-def]
+    """Each well-formed row with a numeric id as (row, id); the others rejected with their line."""
+    header, rows = read_tsv(raw, required=required)
+    for row in rows:
+        state.result.rows_read += 1
+        if not isinstance(row, TsvRow):
+            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
+            continue
+        value = row.values[id_column].strip()
+        if not value:
+            state.result.rejections.append(
+                Rejection(raw.name, row.line, f"empty {id_column}", column=id_column)
+            )
+            continue
+        if not value.isdigit():
+            state.result.rejections.append(
+                Rejection(raw.name, row.line, f"malformed {id_column}", repr(value), id_column)
+            )
+            continue
+        yield header, row, value
 
 
 def transform(
@@ -181,10 +178,6 @@ def transform(
     _evidence(state, evidence_file)
     if "assertions" in files:
         _assertions(state, files["assertions"])
-    for concept in state.alterations.values():
-        if not concept.normalised:
-            state.miss("alteration", concept.name)
-    state.result.unmatched = {k: v for k, v in state.unmatched.items()}
     return state.result
 
 
@@ -192,33 +185,19 @@ def transform(
 
 
 def _variants(state: _State, raw: RawFile) -> None:
-    header, rows = read_tsv(raw, required=("variant_id", "variant"))
-    new_layout = "feature_type" in header
-    for row in rows:
-        state.result.rows_read += 1
-        if not isinstance(row, TsvRow):
-            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
-            continue
+    for header, row, vid in _rows(state, raw, ("variant_id", "variant"), "variant_id"):
         v = row.values
-        vid = v["variant_id"].strip()
-        if not vid.isdigit():
-            state.result.rejections.append(
-                Rejection(raw.name, row.line, "malformed variant_id", repr(vid), "variant_id")
-            )
-            continue
-        if new_layout and v.get("feature_type") == "Fusion":
+        if "feature_type" in header and v.get("feature_type") == "Fusion":
             concept = _fusion_variant(v)
             display = f"{v['feature_name']} {v['variant']}".strip()
             entrez = None
-        else:
-            gene = (v.get("feature_name") if new_layout else v.get("gene")) or v.get("gene") or ""
+        else:  # 2025 layout: feature_name; 2024 layout: gene
+            gene = v.get("feature_name") or v.get("gene") or ""
             concept = normalise_alteration(gene or None, v["variant"])
             display = f"{gene} {v['variant']}".strip()
             entrez = (v.get("entrez_id") or "").strip() or None
-        state.variant_alteration[vid] = concept.id
+        state.variant_alteration[vid] = state.alteration(concept, entrez)
         state.variant_display[vid] = display
-        for c in with_broader([concept]).values():
-            _alteration(state, c, entrez if c.id == concept.id else None)
 
 
 def _fusion_variant(v: dict[str, str]) -> AlterationConcept:
@@ -238,37 +217,6 @@ def _fusion_variant(v: dict[str, str]) -> AlterationConcept:
         name=f"{base.name} {variant}", source_notation=f"{v['feature_name']} {variant}",
         five_prime=base.five_prime, three_prime=base.three_prime, broader=(base,),
     )  # fmt: skip
-
-
-def _alteration(state: _State, c: AlterationConcept, entrez: str | None) -> None:
-    if c.id in state.alterations:
-        return
-    state.alterations[c.id] = c
-    state.node(
-        Alteration(
-            id=c.id, name=c.name, kind=c.kind, gene_symbol=c.gene, notation=c.notation,
-            source_notation=c.source_notation, fusion_five_prime=c.five_prime,
-            fusion_three_prime=c.three_prime, lookup_keys=c.lookup_keys, normalised=c.normalised,
-        )
-    )  # fmt: skip
-    for broader in c.broader:
-        state.rel(RelType.IS_A, Label.ALTERATION, c.id, Label.ALTERATION, broader.id)
-    for symbol in _genes_of(c):
-        match = (
-            state.genes.resolve(symbol, entrez if symbol == c.gene else None)
-            if state.genes
-            else None
-        )
-        if match:
-            state.rel(RelType.IN_GENE, Label.ALTERATION, c.id, Label.GENE, match.hgnc_id)
-        elif state.genes is not None:
-            state.miss("gene", symbol)
-
-
-def _genes_of(c: AlterationConcept) -> Iterable[str]:
-    if c.kind is AlterationKind.FUSION:
-        return [g for g in (c.five_prime, c.three_prime) if g]
-    return [c.gene] if c.gene else []
 
 
 # -- molecular profiles -------------------------------------------------------------------------
@@ -292,19 +240,8 @@ def _operator(profile_name: str, variant_name: str) -> ProfileOperator:
 
 
 def _profiles(state: _State, raw: RawFile) -> None:
-    _, rows = read_tsv(raw, required=PROFILE_COLUMNS)
-    for row in rows:
-        state.result.rows_read += 1
-        if not isinstance(row, TsvRow):
-            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
-            continue
+    for _, row, mpid in _rows(state, raw, PROFILE_COLUMNS, "molecular_profile_id"):
         v = row.values
-        mpid = v["molecular_profile_id"].strip()
-        if not mpid.isdigit():
-            state.result.rejections.append(
-                Rejection(raw.name, row.line, "malformed molecular_profile_id", repr(mpid))
-            )
-            continue
         variant_ids = [x.strip() for x in v["variant_ids"].split(",") if x.strip()]
         state.profiles[mpid] = variant_ids
         name = v["name"].strip()
@@ -338,34 +275,16 @@ def _enum_value(enum: type, text: str) -> str | None:
 
 def _therapies(state: _State, names: str, interaction: str) -> list[str]:
     """Therapy ids for CIViC's therapies column and interaction type."""
-    drugs = []
-    for raw_name in (n for n in names.split(",") if n.strip()):
-        inn = normalise_drug_name(raw_name)
-        did = mint_id(Label.DRUG, inn)
-        synonyms = [raw_name.strip()] if raw_name.strip().lower() != inn else []
-        state.node(Drug(id=did, name=inn, synonyms=synonyms,
-                        lookup_keys=sorted({inn, drug_match_key(inn)})))  # fmt: skip
-        drugs.append((did, inn))
+    drugs = [state.drug(n) for n in names.split(",") if n.strip()]
     if not drugs:
         return []
     kind = interaction.strip().lower()
     if kind == "substitutes" or (not kind and len(drugs) == 1):
-        groups = [([d], TherapyType.SINGLE) for d in drugs]
-    elif kind == "sequential":
-        groups = [(drugs, TherapyType.SEQUENTIAL)]
-    else:  # "combination", or several drugs with no type stated
-        groups = [(drugs, TherapyType.COMBINATION if len(drugs) > 1 else TherapyType.SINGLE)]
-    ids = []
-    for group, ttype in groups:
-        drug_ids = sorted({d for d, _ in group})
-        tid = therapy_id(drug_ids, ttype.value)
-        joiner = " then " if ttype is TherapyType.SEQUENTIAL else " + "
-        state.node(Therapy(id=tid, name=joiner.join(sorted({n for _, n in group})),
-                           therapy_type=ttype, drug_ids=drug_ids))  # fmt: skip
-        for did in drug_ids:
-            state.rel(RelType.INCLUDES, Label.THERAPY, tid, Label.DRUG, did)
-        ids.append(tid)
-    return ids
+        return [state.therapy([d], TherapyType.SINGLE) for d in drugs]
+    if kind == "sequential":
+        return [state.therapy(drugs, TherapyType.SEQUENTIAL)]
+    # "combination", or several drugs with no type stated
+    return [state.therapy(drugs, TherapyType.COMBINATION if len(drugs) > 1 else TherapyType.SINGLE)]
 
 
 def _tumour(state: _State, disease: str, doid: str) -> str | None:
@@ -403,27 +322,13 @@ def _links(state: _State, eid: str, v: dict[str, str], therapies: list[str], rec
 
 
 def _evidence(state: _State, raw: RawFile) -> None:
-    _, rows = read_tsv(raw, required=EVIDENCE_COLUMNS)
     seen: dict[str, int] = {}
-    for row in rows:
-        state.result.rows_read += 1
-        if not isinstance(row, TsvRow):
-            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
-            continue
+    for _, row, eid in _rows(state, raw, EVIDENCE_COLUMNS, "evidence_id"):
         v, line = row.values, row.line
 
-        def reject(
-            reason: str, detail: str = "", column: str | None = None, at: int = line
-        ) -> None:
+        def reject(reason: str, detail: str = "", column: str | None = None, at: int = line):  # type: ignore[no-untyped-def]
             state.result.rejections.append(Rejection(raw.name, at, reason, detail, column))
 
-        eid = v["evidence_id"].strip()
-        if not eid:
-            reject("empty evidence_id", column="evidence_id")
-            continue
-        if not eid.isdigit():
-            reject("malformed evidence_id", repr(eid), "evidence_id")
-            continue
         if eid in seen:
             reject("duplicate evidence_id", f"{eid} (first at line {seen[eid]})", "evidence_id")
             continue
@@ -483,19 +388,8 @@ def _citation(state: _State, eid: str, v: dict[str, str], record: str) -> None:
 
 
 def _assertions(state: _State, raw: RawFile) -> None:
-    _, rows = read_tsv(raw, required=ASSERTION_COLUMNS)
-    for row in rows:
-        state.result.rows_read += 1
-        if not isinstance(row, TsvRow):
-            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
-            continue
+    for _, row, aid in _rows(state, raw, ASSERTION_COLUMNS, "assertion_id"):
         v = row.values
-        aid = v["assertion_id"].strip()
-        if not aid.isdigit():
-            state.result.rejections.append(
-                Rejection(raw.name, row.line, "malformed assertion_id", repr(aid), "assertion_id")
-            )
-            continue
         node_id = f"civic.aid:{aid}"
         tier = v["amp_category"].strip() or None
         state.node(

@@ -20,30 +20,23 @@ import re
 from pathlib import Path
 from typing import Any
 
+from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from ontology.errors import InputFileError
-from ontology.identifiers import mint_id, therapy_id
 from ontology.models import (
-    Alteration,
-    Drug,
     Evidence,
     MolecularProfile,
     Publication,
-    Rel,
-    Therapy,
     TumourType,
 )
 from ontology.normalise import (
     AlterationConcept,
     GeneIndex,
     TumourIndex,
-    drug_match_key,
     fusion,
     make_alteration,
     normalise_alteration,
-    normalise_drug_name,
-    with_broader,
 )
 from ontology.vocab import (
     AlterationKind,
@@ -187,56 +180,16 @@ def transform(
     therapies = _by_id(files["therapies"])
     groups = _by_id(files["therapy_groups"])
     documents = _by_id(files["documents"])
-    seen: set[str] = set()
-    unmatched: dict[str, list[str]] = {}
-
-    def node(n: Any) -> None:
-        key = f"{n.label.value}:{n.id}"
-        if key not in seen:
-            seen.add(key)
-            result.nodes.append(n)
-
-    def rel(t: RelType, a: Label, a_id: str, b: Label, b_id: str, **kw: Any) -> None:
-        result.rels.append(Rel(type=t, from_label=a, from_id=a_id, to_label=b, to_id=b_id, **kw))
-
-    def miss(kind: str, example: str) -> None:
-        unmatched.setdefault(kind, [])
-        if example not in unmatched[kind]:
-            unmatched[kind].append(example)
-
-    def alteration(c: AlterationConcept) -> None:
-        for x in with_broader([c]).values():
-            if f"Alteration:{x.id}" in seen:
-                continue
-            node(Alteration(id=x.id, name=x.name, kind=x.kind, gene_symbol=x.gene,
-                            notation=x.notation, source_notation=x.source_notation,
-                            fusion_five_prime=x.five_prime, fusion_three_prime=x.three_prime,
-                            lookup_keys=x.lookup_keys, normalised=x.normalised))  # fmt: skip
-            if not x.normalised:
-                miss("alteration", x.name)
-            for b in x.broader:
-                rel(RelType.IS_A, Label.ALTERATION, x.id, Label.ALTERATION, b.id)
-            gene_names = (
-                [g for g in (x.five_prime, x.three_prime) if g]
-                if (x.kind is AlterationKind.FUSION)
-                else ([x.gene] if x.gene else [])
-            )
-            for g in gene_names:
-                match = genes.resolve(g) if genes is not None else None
-                if match:
-                    rel(RelType.IN_GENE, Label.ALTERATION, x.id, Label.GENE, match.hgnc_id)
-                elif genes is not None:
-                    miss("gene", g)
+    collect = ConceptCollector(result, genes)
+    node, rel, miss = collect.node, collect.rel, collect.miss
 
     def drug(tid: Any) -> tuple[str, str] | None:
         item = therapies.get(tid)
         if item is None:
             return None
-        inn = normalise_drug_name(str(item.get("name", "")))
-        did = mint_id(Label.DRUG, inn)
-        node(Drug(id=did, name=inn, lookup_keys=sorted({inn, drug_match_key(inn)}),
-                  ncit_id=str(item.get("primary_coding_id") or "") or None))  # fmt: skip
-        return did, inn
+        return collect.drug(
+            str(item.get("name", "")), str(item.get("primary_coding_id") or "") or None
+        )
 
     for index, st in enumerate(statements):
         result.rows_read += 1
@@ -267,7 +220,7 @@ def transform(
                 miss("biomarker", f"{bid} of proposition {prop['id']}")
                 continue
             concept = biomarker_concept(item)
-            alteration(concept)
+            collect.alteration(concept)
             present = _ext(item).get("_present", True) is not False
             members.append((concept, present))
         pid = f"moalmanac.proposition:{prop['id']}"
@@ -308,12 +261,7 @@ def transform(
             members_d = [one] if one else []
             ttype = TherapyType.SINGLE
         if members_d:
-            drug_ids = sorted({d for d, _ in members_d})
-            tid = therapy_id(drug_ids, ttype.value)
-            node(Therapy(id=tid, name=" + ".join(sorted({n for _, n in members_d})),
-                         therapy_type=ttype, drug_ids=drug_ids))  # fmt: skip
-            for did in drug_ids:
-                rel(RelType.INCLUDES, Label.THERAPY, tid, Label.DRUG, did)
+            tid = collect.therapy(members_d, ttype)
             rel(RelType.FOR_THERAPY, Label.EVIDENCE, eid, Label.THERAPY, tid)
         # documents
         for doc_id in st.get("reportedIn") or []:
@@ -326,5 +274,4 @@ def transform(
                              pmid=str(doc["pmid"]) if doc.get("pmid") else None,
                              doi=doc.get("doi")))  # fmt: skip
             rel(RelType.CITES, Label.EVIDENCE, eid, Label.PUBLICATION, pub_id)
-    result.unmatched = unmatched
     return result
