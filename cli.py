@@ -147,7 +147,9 @@ def init(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Choice(["oncotree", "hgnc", "civic", "moalmanac"]))
+@click.argument(
+    "source", type=click.Choice(["oncotree", "hgnc", "civic", "moalmanac", "nyemetoder"])
+)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--source-version", help="The release, when the file name does not tell it.")
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any row is rejected.")

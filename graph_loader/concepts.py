@@ -87,7 +87,8 @@ class ConceptCollector:
     def drug(self, name: str, ncit_id: str | None = None) -> tuple[str, str]:
         """The drug by its lower-case INN; returns (id, INN)."""
         inn = normalise_drug_name(name)
-        did = mint_id(Label.DRUG, inn)
+        # identified by the spelling-independent key: crizotinib and krizotinib are one drug
+        did = mint_id(Label.DRUG, drug_match_key(inn))
         synonyms = [name.strip()] if name.strip().lower() != inn else []
         self.node(
             Drug(id=did, name=inn, synonyms=synonyms, ncit_id=ncit_id,

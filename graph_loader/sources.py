@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from graph_loader import civic, hgnc, moalmanac, oncotree
+from graph_loader import civic, hgnc, moalmanac, nyemetoder, oncotree
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import LoadReport, Progress, TransformResult, load
 from ontology.errors import ConfigError
-from queries import gene_index, tumour_index
+from queries import drug_index, gene_index, tumour_index
 
 # (store, path, version) -> TransformResult. The store is read only to build normalisation
 # indexes (genes, tumour types) from what is already loaded; nothing is written before load().
@@ -39,6 +39,12 @@ def _directory_reader(module: object) -> Reader:
         return module.transform(files, version=version, genes=genes, tumours=tumours)  # type: ignore[attr-defined]
 
     return read
+
+
+def _nyemetoder_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    raw = path if isinstance(path, RawFile) else read_file(path)
+    drugs = drug_index(store) if store is not None else None
+    return nyemetoder.transform(raw, version=version, drugs=drugs)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,13 @@ LOADERS: dict[str, Loader] = {
         "first)",
         moalmanac.META.licence,
     ),
+    "nyemetoder": Loader(
+        "nyemetoder",
+        _nyemetoder_reader,
+        "Nye Metoder decision workbook (.xlsx or .csv, Norwegian columns; load evidence first so "
+        "Norwegian INN spellings meet the English ones)",
+        nyemetoder.META.licence,
+    ),
 }
 
 # Bundled demo data, in load order (reference sources first: CIViC normalises against them).
@@ -84,6 +97,7 @@ BUNDLED: dict[str, str] = {
     "hgnc": "hgnc/hgnc_cancer_genes.tsv",
     "civic": "civic",
     "moalmanac": "moalmanac",
+    "nyemetoder": "nyemetoder/nye_metoder_sample.csv",
 }
 
 

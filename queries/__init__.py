@@ -163,6 +163,16 @@ def tumour_index(runner: CypherRunner) -> TumourIndex:
     return index
 
 
+def drug_index(runner: CypherRunner) -> dict[str, tuple[str, str]]:
+    """Match key -> (drug id, INN) for every drug in the graph (English and Norwegian spellings
+    share a key)."""
+    from ontology.normalise import drug_match_key
+
+    return {
+        drug_match_key(r["name"]): (r["id"], r["name"]) for r in run_named(runner, "drug_index")
+    }
+
+
 def list_sources(runner: CypherRunner) -> list[SourceRow]:
     return [SourceRow(**r) for r in run_named(runner, "sources")]
 

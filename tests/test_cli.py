@@ -68,6 +68,7 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
     assert "load civic@2025-07-01" in result.output and "Evidence 4,658" in result.output
     assert "LUAD (Lung Adenocarcinoma) is a NSCLC > LUNG > TISSUE" in result.output
     assert "load moalmanac@2026-05-07" in result.output
+    assert "load nyemetoder@2022-08-29" in result.output and "HtaDecision 11" in result.output
     assert "A: vemurafenib" in result.output and "moalmanac Approval" in result.output
     again = run_any("demo")  # idempotent
     assert again.exit_code == 0 and "rejected 0" in again.output

@@ -1,0 +1,7 @@
+// name: drug_index
+// description: Every drug's id, INN and lookup keys (loaders match other spellings against it).
+// returns: id, name, keys
+// example:
+MATCH (d:Drug)
+RETURN d.id AS id, d.name AS name, d.lookup_keys AS keys
+ORDER BY name
