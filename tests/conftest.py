@@ -153,6 +153,16 @@ def store(request: pytest.FixtureRequest) -> GraphStore:
     return request.getfixturevalue(name)
 
 
+@pytest.fixture
+def references(store: GraphStore) -> GraphStore:
+    """A store with OncoTree and the bundled HGNC genes loaded, so evidence sources normalise."""
+    from graph_loader import bundled_path, load_file
+
+    load_file(store, "oncotree", bundled_path("oncotree"))
+    load_file(store, "hgnc", bundled_path("hgnc"))
+    return store
+
+
 def reader_for(store: GraphStore) -> GraphStore:
     """A second, read-only handle on the same store."""
     if isinstance(store, Neo4jStore):

@@ -25,14 +25,6 @@ def raw_evidence(directory):
     return {r["evidence_id"]: r for r in rows if r["evidence_status"] == "accepted"}
 
 
-@pytest.fixture
-def references(store):
-    """OncoTree and HGNC loaded first, so CIViC's diseases and genes normalise."""
-    load_file(store, "oncotree", bundled_path("oncotree"))
-    load_file(store, "hgnc", bundled_path("hgnc"))
-    return store
-
-
 def graph_evidence(store):
     rows = store.run(
         "MATCH (e:Evidence) WHERE e.evidence_kind = 'evidence item' "

@@ -16,13 +16,6 @@ from tests.conftest import FIXTURES, snapshot
 SUBSET = bundled_path("moalmanac")
 
 
-@pytest.fixture
-def references(store):
-    load_file(store, "oncotree", bundled_path("oncotree"))
-    load_file(store, "hgnc", bundled_path("hgnc"))
-    return store
-
-
 def _raw(name):
     return json.loads((SUBSET / f"{name}.json").read_text("utf-8"))
 

@@ -22,12 +22,10 @@ def _raw_rows():
 
 
 @pytest.fixture
-def with_evidence(store):
+def with_evidence(references):
     """Drugs under their English INN first (from the CIViC cut), as in the demo's load order."""
-    load_file(store, "oncotree", bundled_path("oncotree"))
-    load_file(store, "hgnc", bundled_path("hgnc"))
-    load_file(store, "civic", FIXTURES / "civic" / "2025-07-01")
-    return store
+    load_file(references, "civic", FIXTURES / "civic" / "2025-07-01")
+    return references
 
 
 def decisions(store):
