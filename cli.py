@@ -381,8 +381,8 @@ def doctor(settings: Settings) -> None:
 @cli.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset) and answer
-    a question."""
+    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset, a Nye
+    Metoder sample) and answer a question."""
     from graph_loader import BUNDLED, bundled_path, load_file
     from queries import find_tumour_type, graph_stats
     from queries.evidence import evidence_for
