@@ -241,27 +241,21 @@ def _gene_row(gid: str, symbol: str) -> dict:
 
 
 def _alteration_result(source_name: str, gene_text: list[tuple[str, str]]):
-    """A minimal transform result stating alterations (as an evidence source would)."""
+    """A minimal transform result stating exact alterations (as an evidence source would)."""
+    import dataclasses
+
+    from graph_loader.concepts import ConceptCollector
     from graph_loader.framework import TransformResult
-    from ontology.models import Alteration, SourceInfo
+    from ontology.models import SourceInfo
     from ontology.normalise import normalise_alteration
 
-    nodes = []
-    for gene, text in gene_text:
-        c = normalise_alteration(gene, text)
-        nodes.append(
-            Alteration(
-                id=c.id,
-                name=c.name,
-                kind=c.kind,
-                gene_symbol=c.gene,
-                notation=c.notation,
-                source_notation=c.source_notation,
-                lookup_keys=c.lookup_keys,
-            )
-        )
     source = SourceInfo(name=source_name, version="1", licence="CC0 1.0")
-    return TransformResult(source=source, nodes=nodes, rows_read=len(nodes))
+    result = TransformResult(source=source, rows_read=len(gene_text))
+    collect = ConceptCollector(result)
+    for gene, text in gene_text:
+        # the exact alteration only (no broader ones), so the test sees just what it stated
+        collect.alteration(dataclasses.replace(normalise_alteration(gene, text), broader=()))
+    return result
 
 
 def test_a_concept_stated_by_two_sources_stays_until_neither_states_it(store):
