@@ -371,16 +371,21 @@ def _evidence(state: _State, raw: RawFile) -> None:
         _citation(state, node_id, v, eid)
 
 
+_CITATION_YEAR = re.compile(r",\s*((?:19|20)\d{2})\s*$")
+
+
 def _citation(state: _State, eid: str, v: dict[str, str], record: str) -> None:
     cid, kind = v["citation_id"].strip(), v["source_type"].strip()
     if not cid:
         return
+    year_match = _CITATION_YEAR.search(v["citation"] or "")  # "Paik et al., 2015"
+    year = int(year_match.group(1)) if year_match else None
     if kind.lower() == "pubmed":
         pub = Publication(id=f"pmid:{cid}", kind="pubmed", pmid=cid, citation=v["citation"] or None,
-                          url=f"https://pubmed.ncbi.nlm.nih.gov/{cid}/")  # fmt: skip
+                          url=f"https://pubmed.ncbi.nlm.nih.gov/{cid}/", year=year)  # fmt: skip
     else:
         pub = Publication(id=f"{kind.lower() or 'source'}:{cid}", kind=kind.lower() or "abstract",
-                          citation=v["citation"] or None)  # fmt: skip
+                          citation=v["citation"] or None, year=year)  # fmt: skip
     state.node(pub)
     state.rel(
         RelType.CITES, Label.EVIDENCE, eid, Label.PUBLICATION, pub.id, source_record_id=record

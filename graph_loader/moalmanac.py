@@ -8,13 +8,17 @@ OncoTree code, mapped to the loaded release, previous codes included); for its t
 group; citing the documents that report it. Biomarkers are normalised to the same ``Alteration``
 nodes as CIViC's (BRAF p.V600E and CIViC's BRAF V600E are one node).
 
-The regulatory indications in the same files are approvals (loaded by the approvals loader).
+The regulatory indications (``indications.json``, where present) become ``Approval`` nodes of FDA,
+EMA, Health Canada and HPRA, and Ireland's HSE reimbursement decisions become ``HtaDecision``
+nodes of that body; each is linked to the therapy, tumour types and required alterations of the
+statements that cite it.
 Licence: GPL-2.0 (the MOAlmanac database repository); only a subset is shipped, with the licence
 beside it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -25,7 +29,9 @@ from graph_loader.files import RawFile, read_file
 from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from ontology.errors import InputFileError
 from ontology.models import (
+    Approval,
     Evidence,
+    HtaDecision,
     MolecularProfile,
     Publication,
     TumourType,
@@ -39,7 +45,10 @@ from ontology.normalise import (
     normalise_alteration,
 )
 from ontology.vocab import (
+    Agency,
     AlterationKind,
+    ApprovalType,
+    HtaBody,
     Label,
     LevelFramework,
     ProfileOperator,
@@ -73,8 +82,9 @@ def read_release(directory: str | Path) -> dict[str, RawFile]:
     if missing:
         raise InputFileError(d, f"missing {', '.join(missing)}")
     files = {name: read_file(d / f"{name}.json") for name in FILES}
-    if (d / "about.json").exists():
-        files["about"] = read_file(d / "about.json")
+    for optional in ("about", "indications"):
+        if (d / f"{optional}.json").exists():
+            files[optional] = read_file(d / f"{optional}.json")
     return files
 
 
@@ -183,6 +193,17 @@ def transform(
     collect = ConceptCollector(result, genes)
     node, rel, miss = collect.node, collect.rel, collect.miss
 
+    def publication(doc_id: Any) -> str | None:
+        doc = documents.get(doc_id)
+        if doc is None:
+            return None
+        pub_id = f"moalmanac:{doc_id}"
+        node(Publication(id=pub_id, kind=str(doc.get("documentType") or "document").lower(),
+                         title=doc.get("name"), citation=doc.get("description"),
+                         pmid=str(doc["pmid"]) if doc.get("pmid") else None,
+                         doi=doc.get("doi"), year=_year(doc.get("publication_date"))))  # fmt: skip
+        return pub_id
+
     def drug(tid: Any) -> tuple[str, str] | None:
         item = therapies.get(tid)
         if item is None:
@@ -191,6 +212,59 @@ def transform(
             str(item.get("name", "")), str(item.get("primary_coding_id") or "") or None
         )
 
+    # -- one proposition: its profile members, tumour type and therapy (memoised) ----------------
+    prop_cache: dict[Any, tuple[list[tuple[AlterationConcept, bool]], str | None, str | None]] = {}
+
+    def proposition(prop: dict[str, Any]):  # type: ignore[no-untyped-def]
+        if prop["id"] in prop_cache:
+            return prop_cache[prop["id"]]
+        members = []
+        for bid in prop.get("biomarkers") or []:
+            item = biomarkers.get(bid)
+            if item is None:
+                miss("biomarker", f"{bid} of proposition {prop['id']}")
+                continue
+            concept = biomarker_concept(item)
+            collect.alteration(concept)
+            present = _ext(item).get("_present", True) is not False
+            members.append((concept, present))
+        pid = f"moalmanac.proposition:{prop['id']}"
+        node(MolecularProfile(
+            id=pid, source_record_id=str(prop["id"]), is_complex=len(members) > 1,
+            name=" AND ".join(c.name if p else f"NOT {c.name}" for c, p in members) or pid,
+        ))  # fmt: skip
+        for c, present in members:
+            rel(RelType.PART_OF, Label.ALTERATION, c.id, Label.MOLECULAR_PROFILE, pid,
+                operator=ProfileOperator.AND if present else ProfileOperator.NOT)  # fmt: skip
+        tumour_id = None
+        disease = diseases.get(prop.get("conditionQualifier_id"))
+        if disease is not None:
+            coding = str(disease.get("primary_coding_id") or "")
+            code = coding.split(":", 1)[1] if coding.startswith("oncotree:") else None
+            match = tumours.resolve(code or disease.get("name"), None) if tumours else None
+            if match is None and code is None and tumours is not None:
+                match = tumours.resolve(disease.get("name"), None)
+            if match:
+                tumour_id = match.code
+            else:
+                tumour_id = coding or f"moalmanac.disease:{disease['id']}"
+                node(TumourType(id=tumour_id, code=code or tumour_id, name=disease.get("name") or
+                                tumour_id, normalised=False, lookup_keys=[tumour_id.lower()],
+                                solid_tumour=_ext(disease).get("solid_tumor")))  # fmt: skip
+                miss("tumour type", f"{disease.get('name')} ({coding})")
+        if prop.get("therapy_group_id") is not None:
+            group = groups.get(prop["therapy_group_id"]) or {}
+            members_d = [d for d in (drug(t) for t in group.get("therapies") or []) if d]
+            ttype = TherapyType.COMBINATION if len(members_d) > 1 else TherapyType.SINGLE
+        else:
+            one = drug(prop.get("therapy_id"))
+            members_d = [one] if one else []
+            ttype = TherapyType.SINGLE
+        therapy = collect.therapy(members_d, ttype) if members_d else None
+        prop_cache[prop["id"]] = (members, tumour_id, therapy)
+        return prop_cache[prop["id"]]
+
+    by_indication: dict[str, list[dict[str, Any]]] = {}
     for index, st in enumerate(statements):
         result.rows_read += 1
         sid = st.get("id") if isinstance(st, dict) else None
@@ -212,66 +286,132 @@ def transform(
             direction=str(st.get("direction") or "supports"),
             summary=(st.get("description") or None),
         ))  # fmt: skip
-        # biomarkers -> a profile (NOT for absent ones), and the alteration itself when alone
-        members = []
-        for bid in prop.get("biomarkers") or []:
-            item = biomarkers.get(bid)
-            if item is None:
-                miss("biomarker", f"{bid} of proposition {prop['id']}")
-                continue
-            concept = biomarker_concept(item)
-            collect.alteration(concept)
-            present = _ext(item).get("_present", True) is not False
-            members.append((concept, present))
-        pid = f"moalmanac.proposition:{prop['id']}"
-        node(MolecularProfile(
-            id=pid, source_record_id=str(prop["id"]), is_complex=len(members) > 1,
-            name=" AND ".join(c.name if p else f"NOT {c.name}" for c, p in members) or pid,
-        ))  # fmt: skip
-        for c, present in members:
-            rel(RelType.PART_OF, Label.ALTERATION, c.id, Label.MOLECULAR_PROFILE, pid,
-                operator=ProfileOperator.AND if present else ProfileOperator.NOT)  # fmt: skip
-        rel(RelType.ABOUT, Label.EVIDENCE, eid, Label.MOLECULAR_PROFILE, pid)
+        members, tumour_id, therapy = proposition(prop)
+        rel(RelType.ABOUT, Label.EVIDENCE, eid, Label.MOLECULAR_PROFILE,
+            f"moalmanac.proposition:{prop['id']}")  # fmt: skip
         if len(members) == 1 and members[0][1]:
             rel(RelType.ABOUT, Label.EVIDENCE, eid, Label.ALTERATION, members[0][0].id)
-        # disease
-        disease = diseases.get(prop.get("conditionQualifier_id"))
-        if disease is not None:
-            coding = str(disease.get("primary_coding_id") or "")
-            code = coding.split(":", 1)[1] if coding.startswith("oncotree:") else None
-            match = tumours.resolve(code or disease.get("name"), None) if tumours else None
-            if match is None and code is None and tumours is not None:
-                match = tumours.resolve(disease.get("name"), None)
-            if match:
-                tumour_id = match.code
-            else:
-                tumour_id = coding or f"moalmanac.disease:{disease['id']}"
-                node(TumourType(id=tumour_id, code=code or tumour_id, name=disease.get("name") or
-                                tumour_id, normalised=False, lookup_keys=[tumour_id.lower()],
-                                solid_tumour=_ext(disease).get("solid_tumor")))  # fmt: skip
-                miss("tumour type", f"{disease.get('name')} ({coding})")
+        if tumour_id:
             rel(RelType.FOR_TUMOUR, Label.EVIDENCE, eid, Label.TUMOUR_TYPE, tumour_id)
-        # therapy
-        if prop.get("therapy_group_id") is not None:
-            group = groups.get(prop["therapy_group_id"]) or {}
-            members_d = [d for d in (drug(t) for t in group.get("therapies") or []) if d]
-            ttype = TherapyType.COMBINATION if len(members_d) > 1 else TherapyType.SINGLE
-        else:
-            one = drug(prop.get("therapy_id"))
-            members_d = [one] if one else []
-            ttype = TherapyType.SINGLE
-        if members_d:
-            tid = collect.therapy(members_d, ttype)
-            rel(RelType.FOR_THERAPY, Label.EVIDENCE, eid, Label.THERAPY, tid)
-        # documents
+        if therapy:
+            rel(RelType.FOR_THERAPY, Label.EVIDENCE, eid, Label.THERAPY, therapy)
         for doc_id in st.get("reportedIn") or []:
-            doc = documents.get(doc_id)
-            if doc is None:
-                continue
-            pub_id = f"moalmanac:{doc_id}"
-            node(Publication(id=pub_id, kind=str(doc.get("documentType") or "document").lower(),
-                             title=doc.get("name"), citation=doc.get("description"),
-                             pmid=str(doc["pmid"]) if doc.get("pmid") else None,
-                             doi=doc.get("doi")))  # fmt: skip
-            rel(RelType.CITES, Label.EVIDENCE, eid, Label.PUBLICATION, pub_id)
+            pub_id = publication(doc_id)
+            if pub_id:
+                rel(RelType.CITES, Label.EVIDENCE, eid, Label.PUBLICATION, pub_id)
+        if st.get("indication_id"):
+            by_indication.setdefault(str(st["indication_id"]), []).append(prop)
+    if "indications" in files:
+        _indications(files["indications"], documents, by_indication, proposition, publication,
+                     drug, collect)  # fmt: skip
     return result
+
+
+# MOAlmanac agent -> the regulator whose indications it publishes; "hse" is Ireland's reimbursement
+AGENCIES = {"fda": Agency.FDA, "ema": Agency.EMA, "hc": Agency.HEALTH_CANADA, "hpra": Agency.HPRA}
+TISSUE_AGNOSTIC = {"ncit:C132146"}  # "Any solid tumor"
+_ACCELERATED = re.compile(r"accelerated approval", re.IGNORECASE)
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _indications(
+    raw: RawFile,
+    documents: dict[Any, dict[str, Any]],
+    by_indication: dict[str, list[dict[str, Any]]],
+    proposition: Any,
+    publication: Any,
+    drug: Any,
+    collect: ConceptCollector,
+) -> None:
+    """Each regulatory indication becomes an ``Approval`` (FDA, EMA, Health Canada, HPRA) or, for
+    Ireland's HSE, a reimbursement ``HtaDecision``; linked to the therapy, tumour types and required
+    alterations of the statements that cite it, keeping the agency's wording, date and URL."""
+    for index, item in enumerate(_json(raw, list)):
+        if not isinstance(item, dict) or not item.get("id"):
+            collect.result.rejections.append(
+                Rejection(raw.name, None, "indication without id", f"item {index}"))  # fmt: skip
+            continue
+        ind_id = str(item["id"])
+        doc = documents.get(item.get("document_id")) or {}
+        agent = str(doc.get("agent_id") or ind_id.split(":")[1].split(".")[0])
+        props = by_indication.get(ind_id, [])
+        approved = _date(item.get("initial_approval_date"))
+        if item.get("initial_approval_date") and approved is None:
+            collect.miss("indication date", f"{ind_id}: {item['initial_approval_date']!r}")
+        text = " ".join(str(item.get("indication") or "").split())
+        node_id = f"moalmanac:{ind_id}"
+        therapies, tumours, required = set(), set(), set()
+        for prop in props:
+            members, tumour_id, therapy = proposition(prop)
+            therapies.add(therapy)
+            tumours.add(tumour_id)
+            required |= {c.id for c, present in members if present}
+        therapies.discard(None)
+        tumours.discard(None)
+        if not therapies and doc.get("drug_name_generic"):
+            one = collect.drug(str(doc["drug_name_generic"]))
+            therapies.add(collect.therapy([one], TherapyType.SINGLE))
+        agnostic = any(
+            str(prop_disease) in TISSUE_AGNOSTIC for prop_disease in tumours
+        )  # the unmapped "Any solid tumor" keeps its NCIt code as id
+        if agent == "hse":
+            label = Label.HTA_DECISION
+            scheme, comment = item.get("reimbursement_scheme"), item.get("reimbursement_comment")
+            collect.node(HtaDecision(
+                id=node_id, source_record_id=ind_id, body=HtaBody.HSE_IRELAND,
+                substance=doc.get("drug_name_generic"), indication_text=text or None,
+                brand_names=[doc["drug_name_brand"]] if doc.get("drug_name_brand") else [],
+                status="reimbursed", decision_date=approved,
+                decision_short=" ".join(filter(None, ["reimbursed", scheme, comment])),
+                decision_full=item.get("description"), valid_from=approved,
+            ))  # fmt: skip
+            for therapy in therapies:
+                collect.rel(RelType.FOR_THERAPY, label, node_id, Label.THERAPY, therapy)
+        elif agent in AGENCIES:
+            label = Label.APPROVAL
+            agency = AGENCIES[agent]
+            if agency is Agency.FDA:
+                said = f"{text} {item.get('description') or ''}"
+                accelerated = _ACCELERATED.search(said)
+                kind = ApprovalType.FDA_ACCELERATED if accelerated else ApprovalType.FDA_REGULAR
+            else:
+                kind = ApprovalType.UNKNOWN
+            number = doc.get("identification_number")
+            collect.node(Approval(
+                id=node_id, source_record_id=ind_id, agency=agency,
+                product=doc.get("drug_name_brand"),
+                application_number=str(number) if number not in (None, "") else None,
+                indication_index=_index(ind_id), indication_text=text or ind_id,
+                approval_type=kind, first_approval_date=approved,
+                url=item.get("initial_approval_url"), tissue_agnostic=agnostic,
+                status=doc.get("status"), valid_from=approved,
+            ))  # fmt: skip
+            for therapy in therapies:
+                collect.rel(RelType.APPROVES, label, node_id, Label.THERAPY, therapy)
+        else:
+            collect.result.skipped[f"indication of agent {agent!r}"] += 1
+            continue
+        for tumour_id in tumours:
+            collect.rel(RelType.FOR_TUMOUR, label, node_id, Label.TUMOUR_TYPE, tumour_id)
+        for alteration_id in required:
+            collect.rel(RelType.REQUIRES, label, node_id, Label.ALTERATION, alteration_id,
+                        match_level="structured")  # fmt: skip
+        pub_id = publication(item.get("document_id"))
+        if pub_id:
+            collect.rel(RelType.CITES, label, node_id, Label.PUBLICATION, pub_id)
+
+
+def _year(value: Any) -> int | None:
+    day = _date(value)
+    return day.year if day else None
+
+
+def _index(ind_id: str) -> int | None:
+    tail = ind_id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None

@@ -27,7 +27,10 @@ def cut(src: Path, dst: Path, names: set[str] = DEMO_BIOMARKERS) -> int:
     groups = [g for g in load("therapy_groups")
               if g["id"] in {p["therapy_group_id"] for p in props}]  # fmt: skip
     therapy_ids = {p["therapy_id"] for p in props} | {t for g in groups for t in g["therapies"]}
+    indication_ids = {s["indication_id"] for s in statements if s.get("indication_id")}
+    indications = [i for i in load("indications") if i["id"] in indication_ids]
     doc_ids = {d for s in statements for d in s.get("reportedIn") or []}
+    doc_ids |= {i["document_id"] for i in indications}
     out = {
         "statements": statements,
         "propositions": props,
@@ -37,6 +40,7 @@ def cut(src: Path, dst: Path, names: set[str] = DEMO_BIOMARKERS) -> int:
         "therapies": [t for t in load("therapies") if t["id"] in therapy_ids],
         "therapy_groups": groups,
         "documents": [d for d in load("documents") if d["id"] in doc_ids],
+        "indications": indications,
     }  # fmt: skip
     dst.mkdir(parents=True, exist_ok=True)
     for name, items in out.items():

@@ -7,7 +7,13 @@ Dates may be ISO, Norwegian ``dd.mm.yyyy`` or Excel serial numbers. Each method 
 ``HtaDecision`` (``ID2021_147``) with its status as published; a status phrased outside the
 known vocabulary is kept verbatim and flagged. Substances are written with Norwegian INN spellings
 (kapmatinib, larotrektinib); they link to the drug the graph already knows under its English INN
-(capmatinib), through the spelling-independent match key.
+(capmatinib), through the spelling-independent match key. The biomarkers and tumour types the
+Norwegian indication text names are read (``graph_loader.indications``) and linked (REQUIRES,
+FOR_TUMOUR), and each current decision is matched to the EMA indication it decides on (ASSESSES);
+decisions nothing could be read from, or matched to, are listed in the load report.
+
+Several snapshots of the workbook (a directory of them, oldest first by name) keep the history:
+a method whose status or date changed keeps its earlier decision with ``valid_to`` set.
 
 Nye Metoder publishes no machine-readable list we could obtain: the project ships a small
 hand-compiled sample in this shape; users load the current official workbook themselves.
@@ -15,16 +21,16 @@ hand-compiled sample in this shape; users load the current official workbook the
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from typing import Any
 
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile
 from graph_loader.framework import Rejection, SourceMeta, TransformResult
-from ontology.errors import InputFileError
+from graph_loader.indications import IndicationIndex, match_indications, read_norwegian
+from graph_loader.regulatory import split_substances
+from graph_loader.tables import MALFORMED, parse_date, read_table
 from ontology.models import HtaDecision
 from ontology.normalise import drug_match_key, normalise_drug_name
 from ontology.vocab import HtaBody, Label, NyeMetoderStatus, RelType, TherapyType
@@ -40,120 +46,81 @@ COLUMNS = (
     "Dato siste beslutning", "Gjeldende beslutning Kortversjon", "Gjeldende beslutning (Hele)",
 )  # fmt: skip
 METHOD_ID = re.compile(r"^ID\d{4}_\d{1,4}[A-Za-z]?$")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 _STATUS = {" ".join(s.value.lower().split()): s.value for s in NyeMetoderStatus}
 
 DrugIndex = dict[str, tuple[str, str]]  # match key -> (drug id, INN as the graph has it)
 
 
-def parse_date(value: Any) -> dt.date | None:
-    """ISO, ``dd.mm.yyyy``, an Excel serial number, or a date cell; empty -> None.
-
-    Raises ValueError for anything else.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        serial = float(value)
-    else:
-        text = str(value).strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
-        if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text):
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if not re.fullmatch(r"\d+(\.\d+)?", text):
-            raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD, DD.MM.YYYY or an "
-                             "Excel serial number)")  # fmt: skip
-        serial = float(text)
-    if not 1 <= serial < 2958466:
-        raise ValueError(f"{value!r} is out of range for an Excel serial date")
-    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
-
-
-def _rows(raw: RawFile) -> list[tuple[int, dict[str, Any]]]:
-    """(line or spreadsheet row, {column: value}) for every data row; the header must hold
-    every required column."""
-    if raw.data[:2] == b"PK":  # an .xlsx (zip) workbook
-        return _xlsx_rows(raw)
-    text = raw.text()
-    if not text.strip():
-        raise InputFileError(raw.name, "the file is empty; expected the decision workbook", 1)
-    first = text.splitlines()[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    _check_header(raw, header, 1)
-    out = []
-    for fields in reader:
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            out.append((reader.line_num, {"__malformed__": f"{len(fields)} fields, expected "
-                                                           f"{len(header)}"}))  # fmt: skip
-            continue
-        out.append((reader.line_num, dict(zip(header, fields, strict=True))))
-    return out
-
-
-def _xlsx_rows(raw: RawFile) -> list[tuple[int, dict[str, Any]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw.data), read_only=True, data_only=True)
-    except Exception as exc:  # zip or XML damage
-        raise InputFileError(raw.name, f"not a readable .xlsx workbook ({exc})") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header: list[str] | None = None
-    out = []
-    for number, values in enumerate(rows, start=1):
-        cells = ["" if v is None else v for v in values]
-        if header is None:
-            if any(str(c).strip() == "ID-nr" for c in cells):  # the header may follow a title
-                header = [str(c).strip() for c in cells]
-                _check_header(raw, header, number)
-            continue
-        if not any(str(c).strip() for c in cells):
-            continue
-        out.append((number, dict(zip(header, cells, strict=False))))
-    if header is None:
-        raise InputFileError(raw.name, "no header row with ID-nr in the first sheet")
-    return out
-
-
-def _check_header(raw: RawFile, header: list[str], line: int) -> None:
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InputFileError(
-            raw.name, f"missing column(s) {', '.join(missing)}; expected the Nye Metoder "
-            f"decision workbook's columns ({', '.join(COLUMNS)})", line=line,
-        )  # fmt: skip
-
-
 def transform(
-    raw: RawFile,
+    raw: RawFile | list[RawFile],
     version: str | None = None,
     drugs: DrugIndex | None = None,
     retrieved_at: str | None = None,
+    indications: IndicationIndex | None = None,
+    tumour_codes: set[str] | None = None,
 ) -> TransformResult:
-    """Parse and validate a whole decision workbook into ``HtaDecision`` nodes and therapies."""
-    rows = _rows(raw)
-    dates: list[dt.date] = []
-    result = TransformResult(source=META.for_file(raw, version or "unversioned", retrieved_at))
+    """Parse and validate decision workbooks into ``HtaDecision`` nodes and their links.
+
+    ``raw`` is one workbook or several snapshots of it (oldest first, e.g. the 2020 and 2024
+    downloads): the newest row of a method id is its current decision (node id = method id); an
+    earlier row with another status or date is kept as history (``ID2019_029@2020-01-27``,
+    ``current=false``, ``valid_to`` = the next decision's date) that the newer one SUPERSEDES.
+    ``indications`` (the EMA indications in the graph) links each decision to the indication it
+    decides on (ASSESSES); ``tumour_codes`` (the loaded OncoTree codes) limits the tumour types
+    read from the text to known ones.
+    """
+    snapshots = raw if isinstance(raw, list) else [raw]
+    first = snapshots[-1]
+    result = TransformResult(source=META.for_file(first, version or "unversioned", retrieved_at))
     collect = ConceptCollector(result)
+    history: dict[str, list[tuple[dict[str, Any], dt.date | None]]] = {}
+    dates: list[dt.date] = []
+    for snapshot in snapshots:
+        for method_id, row, decided in _valid_rows(snapshot, result):
+            states = history.setdefault(method_id, [])
+            state = (_status_text(row), decided)
+            if not states or (_status_text(states[-1][0]), states[-1][1]) != state:
+                states.append((row, decided))
+            else:
+                states[-1] = (row, decided)  # same decision: the newer wording of it
+            if decided:
+                dates.append(decided)
+    for method_id, states in history.items():
+        newer_id = None
+        for position in range(len(states) - 1, -1, -1):
+            row, decided = states[position]
+            current = position == len(states) - 1
+            node_id = (
+                method_id if current else f"{method_id}@{decided or f'snapshot{position + 1}'}"
+            )
+            valid_to = None if current else states[position + 1][1]
+            _decision(collect, node_id, method_id, row, decided, current, valid_to, drugs,
+                      indications, tumour_codes)  # fmt: skip
+            if newer_id:
+                collect.rel(RelType.SUPERSEDES, Label.HTA_DECISION, newer_id, Label.HTA_DECISION,
+                            node_id)  # fmt: skip
+            newer_id = node_id
+    if version is None:
+        version = max(dates).isoformat() if dates else first.sha256[:12]
+        result.source = META.for_file(first, version, retrieved_at)
+    return result
+
+
+def _status_text(row: dict[str, Any]) -> str:
+    return " ".join(str(row["Gjeldende beslutning Kortversjon"] or "").lower().split())
+
+
+def _valid_rows(raw: RawFile, result: TransformResult):  # type: ignore[no-untyped-def]
+    """(method id, row, decision date) of each valid row; the others become rejections."""
     seen: dict[str, int] = {}
-    for line, row in rows:
+    for line, row in read_table(raw, COLUMNS, "ID-nr", "the Nye Metoder decision workbook"):
         result.rows_read += 1
 
         def reject(reason: str, detail: str = "", column: str | None = None, at: int = line):  # type: ignore[no-untyped-def]
             result.rejections.append(Rejection(raw.name, at, reason, detail, column))
 
-        if "__malformed__" in row:
-            reject("malformed row", row["__malformed__"])
+        if MALFORMED in row:
+            reject("malformed row", row[MALFORMED])
             continue
         method_id = str(row["ID-nr"]).strip()
         if not METHOD_ID.match(method_id):
@@ -168,41 +135,70 @@ def transform(
             reject("unparseable date", str(exc), "Dato siste beslutning")
             continue
         seen[method_id] = line
-        short = str(row["Gjeldende beslutning Kortversjon"] or "").strip()
-        status = _STATUS.get(" ".join(short.lower().split())) if short else None
-        if short and status is None:
-            collect.miss("decision status", f"{method_id}: {short!r}")
-        substance = str(row["Virkestoff"] or "").strip()
-        if decided:
-            dates.append(decided)
-        collect.node(
-            HtaDecision(
-                id=method_id, source_record_id=method_id, body=HtaBody.NYE_METODER,
-                method_id=method_id, substance=substance or None,
-                brand_names=[b.strip() for b in re.split(r"[,/]", str(row["Handelsenavn"] or ""))
-                             if b.strip()],
-                indication_text=str(row["Bruksområde (indikasjon)"] or "").strip() or None,
-                method_type=str(row["Metodetype"] or "").strip() or None,
-                specialty=str(row["Fagområde"] or "").strip() or None,
-                status=status or short or None, decision_date=decided,
-                decision_short=short or None,
-                decision_full=str(row["Gjeldende beslutning (Hele)"] or "").strip() or None,
-                valid_from=decided, normalised=not (short and status is None),
-            )
-        )  # fmt: skip
-        if substance:
-            therapy = _therapy(collect, substance, drugs)
-            collect.rel(RelType.FOR_THERAPY, Label.HTA_DECISION, method_id, Label.THERAPY, therapy)
-    if version is None:
-        result.source = META.for_file(
-            raw, max(dates).isoformat() if dates else raw.sha256[:12], retrieved_at
-        )
-    return result
+        yield method_id, row, decided
 
 
-def _therapy(collect: ConceptCollector, substance: str, drugs: DrugIndex | None) -> str:
-    """The therapy of the substance(s): ``a + b`` or ``a, b`` is a combination."""
-    names = [n for n in re.split(r"\s*(?:\+|,| og )\s*", substance) if n.strip()]
+def _decision(
+    collect: ConceptCollector,
+    node_id: str,
+    method_id: str,
+    row: dict[str, Any],
+    decided: dt.date | None,
+    current: bool,
+    valid_to: dt.date | None,
+    drugs: DrugIndex | None,
+    indications: IndicationIndex | None,
+    tumour_codes: set[str] | None,
+) -> None:
+    short = str(row["Gjeldende beslutning Kortversjon"] or "").strip()
+    status = _STATUS.get(" ".join(short.lower().split())) if short else None
+    if short and status is None:
+        collect.miss("decision status", f"{method_id}: {short!r}")
+    substance = str(row["Virkestoff"] or "").strip()
+    text = " ".join(str(row["Bruksområde (indikasjon)"] or "").split())
+    collect.node(HtaDecision(
+        id=node_id, source_record_id=method_id, body=HtaBody.NYE_METODER,
+        method_id=method_id, substance=substance or None,
+        brand_names=[b.strip() for b in re.split(r"[,/]", str(row["Handelsenavn"] or ""))
+                     if b.strip()],
+        indication_text=text or None,
+        method_type=str(row["Metodetype"] or "").strip() or None,
+        specialty=str(row["Fagområde"] or "").strip() or None,
+        status=status or short or None, decision_date=decided,
+        decision_short=short or None,
+        decision_full=str(row["Gjeldende beslutning (Hele)"] or "").strip() or None,
+        current=current, valid_from=decided, valid_to=valid_to,
+        normalised=not (short and status is None),
+    ))  # fmt: skip
+    drug_ids: list[str] = []
+    if substance:
+        therapy, drug_ids = _therapy(collect, substance, drugs)
+        collect.rel(RelType.FOR_THERAPY, Label.HTA_DECISION, node_id, Label.THERAPY, therapy)
+    read = read_norwegian(text)
+    for concept in read.alterations:
+        collect.alteration(concept)
+        collect.rel(RelType.REQUIRES, Label.HTA_DECISION, node_id, Label.ALTERATION, concept.id,
+                    match_level="read from the indication text")  # fmt: skip
+    for code in read.tumours:
+        if tumour_codes is None or code in tumour_codes:
+            collect.rel(RelType.FOR_TUMOUR, Label.HTA_DECISION, node_id, Label.TUMOUR_TYPE, code)
+    if read.empty and current:
+        collect.miss("indication text (no biomarker or tumour type read)", f"{method_id}: {text}")
+    if indications is not None:
+        matched, how = match_indications(indications, drug_ids, read, text)
+        for approval_id in matched:
+            collect.rel(RelType.ASSESSES, Label.HTA_DECISION, node_id, Label.APPROVAL, approval_id,
+                        match_level=how)  # fmt: skip
+        if not matched and current:
+            collect.miss("EMA indication (no match by substance and indication)", method_id)
+
+
+def _therapy(
+    collect: ConceptCollector, substance: str, drugs: DrugIndex | None
+) -> tuple[str, list[str]]:
+    """The therapy of the substance(s) (``a + b``, ``a, b``, ``a og b`` is a combination) and
+    its drug ids."""
+    names = split_substances(substance)
     members = []
     for name in names:
         known = (drugs or {}).get(drug_match_key(name))
@@ -212,4 +208,4 @@ def _therapy(collect: ConceptCollector, substance: str, drugs: DrugIndex | None)
             members.append(collect.drug(name))
             collect.miss("drug (no English INN in the graph)", normalise_drug_name(name))
     kind = TherapyType.COMBINATION if len(members) > 1 else TherapyType.SINGLE
-    return collect.therapy(members, kind)
+    return collect.therapy(members, kind), [d for d, _ in members]

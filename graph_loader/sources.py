@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from graph_loader import civic, hgnc, moalmanac, nyemetoder, oncotree
+from graph_loader import civic, ema, fda, hgnc, moalmanac, nyemetoder, oncotree
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import LoadReport, Progress, TransformResult, load
-from ontology.errors import ConfigError
+from graph_loader.indications import IndicationIndex
+from ontology.errors import ConfigError, InputFileError
 from queries import drug_index, gene_index, tumour_index
+from queries.catalog import run_named
 
 # (store, path, version) -> TransformResult. The store is read only to build normalisation
 # indexes (genes, tumour types) from what is already loaded; nothing is written before load().
@@ -41,10 +43,33 @@ def _directory_reader(module: object) -> Reader:
     return read
 
 
+def indication_index(store: GraphStore, agency: str = "EMA") -> IndicationIndex:
+    """The agency's biomarker indications in the graph, for matching HTA decisions to them."""
+    return IndicationIndex.build(
+        run_named(store, "approval_index", {"agency": agency}),
+        ((r["id"], r["broader_id"]) for r in run_named(store, "alteration_is_a")),
+        ((r["code"], r["parent"]) for r in run_named(store, "tumour_is_a")),
+    )
+
+
 def _nyemetoder_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
-    raw = path if isinstance(path, RawFile) else read_file(path)
-    drugs = drug_index(store) if store is not None else None
-    return nyemetoder.transform(raw, version=version, drugs=drugs)
+    """One workbook, or a directory of snapshots of it (oldest first by file name)."""
+    if isinstance(path, RawFile):
+        raws: list[RawFile] = [path]
+    elif Path(path).is_dir():
+        files = sorted(p for p in Path(path).iterdir()
+                       if p.suffix.lower() in (".csv", ".xlsx", ".tsv"))  # fmt: skip
+        if not files:
+            raise InputFileError(path, "no .xlsx, .csv or .tsv workbook in the directory")
+        raws = [read_file(p) for p in files]
+    else:
+        raws = [read_file(path)]
+    if store is None:
+        return nyemetoder.transform(raws, version=version)
+    return nyemetoder.transform(
+        raws, version=version, drugs=drug_index(store), indications=indication_index(store),
+        tumour_codes=set(tumour_index(store).codes()),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,15 +103,30 @@ LOADERS: dict[str, Loader] = {
     "moalmanac": Loader(
         "moalmanac",
         _directory_reader(moalmanac),
-        "MOAlmanac referenced JSON directory (statements as evidence; load OncoTree and HGNC "
-        "first)",
+        "MOAlmanac referenced JSON directory (statements as evidence; FDA/EMA/Health Canada "
+        "indications as approvals, HSE Ireland reimbursement; load OncoTree and HGNC first)",
         moalmanac.META.licence,
+    ),
+    "ema": Loader(
+        "ema",
+        _file_reader(ema.transform),
+        "EMA medicines list (EPAR export .xlsx, or its rows as TSV/CSV): marketing "
+        "authorisations of cancer medicines with conditional/orphan flags and dates",
+        ema.META.licence,
+    ),
+    "fda": Loader(
+        "fda",
+        _file_reader(fda.transform),
+        "FDA compilation of NME and new biologic approvals (CSV): first approvals of cancer "
+        "medicines with accelerated-approval and orphan flags",
+        fda.META.licence,
     ),
     "nyemetoder": Loader(
         "nyemetoder",
         _nyemetoder_reader,
-        "Nye Metoder decision workbook (.xlsx or .csv, Norwegian columns; load evidence first so "
-        "Norwegian INN spellings meet the English ones)",
+        "Nye Metoder decision workbook (.xlsx or .csv, Norwegian columns), or a directory of "
+        "snapshots of it for the history; load MOAlmanac first so that decisions meet their EMA "
+        "indications and Norwegian INN spellings the English ones",
         nyemetoder.META.licence,
     ),
 }
@@ -97,6 +137,8 @@ BUNDLED: dict[str, str] = {
     "hgnc": "hgnc/hgnc_cancer_genes.tsv",
     "civic": "civic",
     "moalmanac": "moalmanac",
+    "ema": "ema/ema_epar_medicines_2025-02-12.tsv",
+    "fda": "fda/compilation_cder_nme_and_new_biologic_approvals_1985-2024.csv",
     "nyemetoder": "nyemetoder/nye_metoder_sample.csv",
 }
 

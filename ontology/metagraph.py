@@ -68,11 +68,13 @@ LABEL_DEFINITIONS: dict[Label, TypeDefinition] = {
         "a paper, abstract, label, EPAR, guideline or HTA report", "PubMed ids, DOIs, URLs"
     ),
     Label.APPROVAL: TypeDefinition(
-        "one regulatory indication: agency x product x indication text, with type and dates",
+        "one regulatory indication (agency x product x indication text) or one whole marketing "
+        "authorisation, with type and dates",
         "EMA, FDA, Health Canada (via MOAlmanac, EMA medicines list, FDA compilations)",
     ),
     Label.HTA_DECISION: TypeDefinition(
-        "one HTA method and its current decision for one indication",
+        "one HTA method's decision for one indication (the current one, or an earlier one it "
+        "superseded)",
         "Nye Metoder decision workbook; HSE Ireland via MOAlmanac",
     ),
     Label.TRIAL: TypeDefinition("a clinical study, by NCT or EU CT number", "ClinicalTrials.gov"),
@@ -120,10 +122,15 @@ REL_DEFINITIONS: dict[RelType, TypeDefinition] = {
         "the regulatory indication authorises the therapy", "regulators"
     ),
     RelType.REQUIRES: TypeDefinition(
-        "the indication or arm requires the alteration", "regulators, trial arms"
+        "the indication, decision or arm requires the alteration",
+        "regulators, HTA decisions (read from the indication text), trial arms",
     ),
     RelType.ASSESSES: TypeDefinition(
         "the HTA decision decides on the regulatory indication", "Nye Metoder, HSE"
+    ),
+    RelType.SUPERSEDES: TypeDefinition(
+        "the later HTA decision replaced the earlier one for the same method (history)",
+        "successive Nye Metoder workbooks",
     ),
     RelType.COVERS: TypeDefinition(
         "the HTA decision (e.g. an exemption) covers the trial arm", "Nye Metoder"
@@ -169,9 +176,14 @@ PATTERNS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
         (Label.HTA_DECISION, Label.PUBLICATION),
     ),
     RelType.APPROVES: ((Label.APPROVAL, Label.THERAPY),),
-    RelType.REQUIRES: ((Label.APPROVAL, Label.ALTERATION), (Label.TRIAL_ARM, Label.ALTERATION)),
+    RelType.REQUIRES: (
+        (Label.APPROVAL, Label.ALTERATION),
+        (Label.TRIAL_ARM, Label.ALTERATION),
+        (Label.HTA_DECISION, Label.ALTERATION),
+    ),
     RelType.ASSESSES: ((Label.HTA_DECISION, Label.APPROVAL),),
     RelType.COVERS: ((Label.HTA_DECISION, Label.TRIAL_ARM),),
+    RelType.SUPERSEDES: ((Label.HTA_DECISION, Label.HTA_DECISION),),
     RelType.HAS_ARM: ((Label.TRIAL, Label.TRIAL_ARM),),
     RelType.GIVES: ((Label.TRIAL_ARM, Label.THERAPY),),
     RelType.ENROLLED_IN: ((Label.PATIENT, Label.TRIAL_ARM),),

@@ -203,6 +203,10 @@ class Approval(Node):
     first_approval_date: dt.date | None = None
     url: str | None = None
     tissue_agnostic: bool = False
+    scope: str = "indication"  # "indication" (one biomarker indication) or "medicine" (whole MA)
+    status: str | None = None  # as the agency states it (EMA "Authorised", "Withdrawn", ...)
+    orphan: bool | None = None
+    atc_code: str | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -220,6 +224,7 @@ class HtaDecision(Node):
     decision_date: dt.date | None = None
     decision_short: str | None = None
     decision_full: str | None = None
+    current: bool = True  # False for a decision a later one replaced (history)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -347,4 +352,6 @@ REL_COMMON_PROPERTIES: tuple[str, ...] = ("source", "source_version", "source_re
 REL_PROPERTIES: dict[RelType, tuple[str, ...]] = {
     RelType.PART_OF: ("operator",),
     RelType.HAS_ALTERATION: ("match_level",),
+    RelType.REQUIRES: ("match_level",),
+    RelType.ASSESSES: ("match_level",),
 }

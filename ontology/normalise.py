@@ -80,7 +80,7 @@ _GENE_LIKE = re.compile(r"^[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,4})?$")
 _FUSION_PAIR = re.compile(r"^([A-Za-z][A-Za-z0-9.\-]*?)\s*(?:::|-|/)\s*([A-Za-z][A-Za-z0-9.\-]*)$")
 _EXON = re.compile(
     r"^exon\s+(\d+(?:\s*-\s*\d+)?)\s+(deletion|insertion|mutation|skipping|duplication|"
-    r"in-?frame deletion|in-?frame insertion|alteration)s?(?:\s+mutation)?$",
+    r"in-?frame deletion|in-?frame insertion|alteration|splice site)s?(?:\s+mutation)?$",
     re.IGNORECASE,
 )
 _RSID = re.compile(r"^rs\d+$", re.IGNORECASE)
@@ -288,6 +288,8 @@ def normalise_alteration(gene: str | None, text: str) -> AlterationConcept:
     if m := _EXON.match(core):
         exon = m.group(1).replace(" ", "")
         what = m.group(2).lower().replace("inframe", "in-frame")
+        if gene == "MET" and exon == "14" and what == "splice site":
+            what = "skipping"  # MET exon 14 splice-site variants are named by their effect
         broader = (gene_mutation(gene),) if gene else ()
         return _concept(gene, AlterationKind.EXON, f"exon {exon} {what}", source, broader=broader)
     if _RSID.match(core):  # a dbSNP id names one variant precisely
@@ -382,7 +384,14 @@ def normalise_drug_name(name: str) -> str:
     words = s.lower().split()
     while len(words) > 1 and words[-1] in SALTS:
         words.pop()
+    # FDA's names of biologics: a four-letter suffix and, for some, a prefix that are not the INN
+    # (relatlimab-rmbw, fam-trastuzumab deruxtecan-nxki, ado-trastuzumab emtansine)
+    words = [_FDA_SUFFIX.sub("", _FDA_PREFIX.sub("", w)) for w in words]
     return " ".join(words)
+
+
+_FDA_SUFFIX = re.compile(r"(?<=[a-z]{5})-[a-z]{4}$")
+_FDA_PREFIX = re.compile(r"^(?:ado|fam)-(?=[a-z]{5})")
 
 
 def drug_match_key(name: str) -> str:
@@ -500,6 +509,9 @@ class TumourIndex:
 
     def __len__(self) -> int:
         return len(self._codes)
+
+    def codes(self) -> list[str]:
+        return list(self._codes.values())
 
     def resolve(self, name: str | None, doid: str | None = None) -> TumourMatch | None:
         from ontology.disease_map import DOID_TO_ONCOTREE

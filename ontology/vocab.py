@@ -45,6 +45,7 @@ class RelType(StrEnum):
     APPROVES = "APPROVES"
     REQUIRES = "REQUIRES"
     ASSESSES = "ASSESSES"
+    SUPERSEDES = "SUPERSEDES"
     COVERS = "COVERS"
     HAS_ARM = "HAS_ARM"
     GIVES = "GIVES"
@@ -199,6 +200,7 @@ class Agency(StrEnum):
     EMA = "EMA"
     FDA = "FDA"
     HEALTH_CANADA = "Health Canada"
+    HPRA = "HPRA"  # Ireland's national register of authorised medicines
 
 
 class ApprovalType(StrEnum):

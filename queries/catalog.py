@@ -14,6 +14,7 @@ Statements with ``{label}`` / ``{rel_type}`` placeholders are filled only from t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -89,7 +90,9 @@ def _parse(name: str, source: str) -> CatalogQuery:
         raise QueryError(f"catalog file {name}.cypher has no description")
     example = None
     if "example" in header:
-        example = parse_params(header["example"].split()) if header["example"] else {}
+        # name=value pairs; a value may be a quoted string or a JSON list with spaces inside
+        pairs = re.findall(r'\w+=(?:"[^"]*"|\[[^\]]*\]|\S+)', header["example"])
+        example = parse_params(pairs) if header["example"] else {}
     placeholders = tuple(p for p in ("{label}", "{rel_type}") if p in text)
     return CatalogQuery(
         name=name,

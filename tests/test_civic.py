@@ -59,7 +59,9 @@ SALT_WORDS = {
 
 def inn(name: str) -> str:
     """Independent of the code under test: lower case, trailing salt words dropped, punctuation
-    and spaces ignored (CIViC writes one compound as PI-103 and PI103: one drug node)."""
+    and spaces ignored (CIViC writes one compound as PI-103 and PI103: one drug node); FDA's
+    four-letter biologic suffix is not part of the INN (Zenocutuzumab-ZBCO is zenocutuzumab)."""
+    name = re.sub(r"(?i)(mab|cept)-[a-z]{4}$", r"\1", name.strip())
     words = name.strip().lower().split()
     while len(words) > 1 and words[-1] in SALT_WORDS:
         words.pop()

@@ -10,6 +10,7 @@ import pytest
 
 from graph_loader import bundled_path, load_file, nyemetoder
 from graph_loader.files import RawFile, read_file
+from graph_loader.tables import parse_date
 from ontology.errors import InputFileError
 from tests.conftest import FIXTURES, snapshot
 
@@ -152,4 +153,4 @@ def test_unknown_status_phrasing_is_kept_verbatim_and_flagged():
     ],
 )
 def test_dates_in_every_shape_the_workbook_uses(value, date):
-    assert nyemetoder.parse_date(value) == date
+    assert parse_date(value) == date

@@ -34,8 +34,15 @@ def loaded(store):
 CIVIC_CUT = FIXTURES / "civic" / "2025-07-01"
 
 
+def load_approvals(store):
+    """The bundled MOAlmanac subset, EMA and FDA lists and the Nye Metoder sample."""
+    for name in ("moalmanac", "ema", "fda", "nyemetoder"):
+        load_file(store, name, bundled_path(name))
+
+
 def test_every_catalog_file_has_a_header_and_runs_on_the_loaded_graph(loaded):
     load_file(loaded, "civic", CIVIC_CUT)
+    load_approvals(loaded)
     assert len(catalog()) >= 9
     for name, query in catalog().items():
         assert query.description, name
@@ -140,6 +147,7 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
         load_file(store, "oncotree", bundled_path("oncotree"))
         load_file(store, "hgnc", bundled_path("hgnc"))
         load_file(store, "civic", CIVIC_CUT)
+        load_approvals(store)
         got = {}
         for qname, query in catalog().items():
             if query.placeholders:

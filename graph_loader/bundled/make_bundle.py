@@ -9,6 +9,9 @@ SHARED_DATA_DIR defaults to ../shared/data beside the repository. Writes:
   assertion TSVs, verbatim (CC0);
 * moalmanac/: MOAlmanac's referenced JSON cut to the statements about a few well-known biomarkers
   (graph_loader.moalmanac_subset), with its GPL-2.0 licence beside it;
+* ema/: the rows of EMA's medicines list (2025-02-12 TSV) and fda/: the rows of FDA's NME and new
+  biologic approvals compilation (1985-2024) for the drugs the MOAlmanac subset and the Nye Metoder
+  sample name (matched on the spelling-independent drug key), columns unchanged;
 * hgnc/hgnc_cancer_genes.tsv: the HGNC complete-set rows (all columns) of the genes that the
   CIViC 2025-07-01 and 2024-08-01 releases name (as gene features or fusion partners), matched by
   Entrez id, then symbol (CC0).
@@ -47,6 +50,41 @@ def civic_gene_keys(civic: Path) -> tuple[set[str], set[str]]:
     return entrez - {""}, symbols - {""}
 
 
+def demo_drug_keys(shared: Path) -> set[str]:
+    """Match keys of the drugs the bundled MOAlmanac subset and the Nye Metoder sample name."""
+    import json
+
+    from graph_loader.regulatory import split_substances
+    from ontology.normalise import drug_match_key
+
+    therapies = json.loads((HERE / "moalmanac" / "therapies.json").read_text("utf-8"))
+    keys = {drug_match_key(t["name"]) for t in therapies}
+    sample = shared / "nyemetoder" / "nye_metoder_sample.csv"
+    with sample.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            keys |= {drug_match_key(n) for n in split_substances(row["Virkestoff"])}
+    return keys
+
+
+def cut_rows(src: Path, dst: Path, delimiter: str, column: str, keys: set[str]) -> int:
+    """Copy the header and the rows whose substance column names only known drugs, unchanged."""
+    from graph_loader.regulatory import split_substances
+    from ontology.normalise import drug_match_key
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with src.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader)
+        i = [h.strip() for h in header].index(column)
+        rows = [r for r in reader if r and (names := split_substances(r[i]))
+                and all(drug_match_key(n) in keys for n in names)]  # fmt: skip
+    with dst.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return len(rows)
+
+
 def main(shared: Path) -> None:
     src = shared / "oncotree" / "oncotree_2025_10_03.json"
     shutil.copyfile(src, HERE / "oncotree" / src.name)
@@ -68,6 +106,17 @@ def main(shared: Path) -> None:
     n = cut(shared / "moalmanac" / "referenced", HERE / "moalmanac")
     shutil.copyfile(shared / "moalmanac" / "LICENSE", HERE / "moalmanac" / "LICENSE")
     print(f"moalmanac: {n} statements")
+
+    keys = demo_drug_keys(shared)
+    n = cut_rows(shared / "ema" / "ema_epar_medicines_2025-02-12.tsv",
+                 HERE / "ema" / "ema_epar_medicines_2025-02-12.tsv", "\t",
+                 "International non-proprietary name (INN) / common name", keys)  # fmt: skip
+    print(f"ema: {n} medicines")
+    fda_dir = shared / "fda" / "cder_nme_biologic_approvals"
+    n = cut_rows(fda_dir / "compilation_cder_nme_and_new_biologic_approvals_1985-2024.csv",
+                 HERE / "fda" / "compilation_cder_nme_and_new_biologic_approvals_1985-2024.csv",
+                 ",", "Active Ingredient/Moiety", keys)  # fmt: skip
+    print(f"fda: {n} approvals")
 
     entrez, symbols = civic_gene_keys(shared / "civic")
     out = HERE / "hgnc" / "hgnc_cancer_genes.tsv"
