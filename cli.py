@@ -321,6 +321,130 @@ def evidence(settings: Settings, gene: str, alteration: str, tumour: str | None,
         )
 
 
+# drugs of the Nye Metoder sample: the demo lists their gaps first
+DEMO_FOCUS = {"osimertinib", "capmatinib", "sotorasib", "olaparib", "larotrectinib",
+              "entrectinib", "crizotinib", "brigatinib", "lorlatinib"}  # fmt: skip
+
+AS_OF = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="What was in force on this date (YYYY-MM-DD): approvals, decisions, evidence "
+    "published by then. Default: the current state.",
+)
+
+
+@cli.command()
+@click.argument("gene")
+@click.argument("alteration")
+@click.option("--tumour", help="OncoTree code or name.")
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def chain(
+    settings: Settings, gene: str, alteration: str, tumour: str | None, as_of: Any, fmt: str
+) -> None:
+    """The evidence chain: alteration -> evidence -> therapy -> approvals -> Norwegian decision.
+
+    Example: oncograph chain EGFR "exon 19 deletion" --tumour NSCLC --as-of 2020-01-01"""
+    from queries.hta import chain as build_chain
+
+    day = as_of.date() if as_of else None
+    with settings.open() as store:
+        answer = build_chain(store, gene, alteration, tumour, day)
+    if fmt == "json":
+        click.echo(answer.model_dump_json(indent=2))
+        return
+    where = f" in {answer.tumour_code} ({answer.tumour})" if answer.tumour_code else ""
+    when = f", as of {day}" if day else ", current state"
+    click.echo(f"{answer.alteration}{where}{when}; also via {', '.join(answer.broader) or '-'}")
+    if answer.undated_left_out:
+        click.echo(f"  ({answer.undated_left_out} approvals/decisions without a date left out)")
+    if not answer.therapies:
+        click.echo("  no evidence or approval for it")
+    for t in answer.therapies:
+        click.echo(f"\n{t.therapy}  (best evidence level {t.best_level}, {len(t.evidence)} items)")
+        for line in t.evidence[:3]:
+            click.echo(f"  evidence   {line}")
+        if len(t.evidence) > 3:
+            click.echo(f"  evidence   ... {len(t.evidence) - 3} more (oncograph evidence)")
+        for item in t.approvals:
+            click.echo(f"  approval   {item.by:<13} {item.date or 'undated':<10} "
+                       f"{item.status or '':<11} {item.id} [{item.source}]")  # fmt: skip
+        for item in t.authorisations:
+            click.echo(f"  authorised {item.by:<13} {item.date or 'undated':<10} "
+                       f"{item.text or ''} {item.id} ({item.status}) [{item.source}]")  # fmt: skip
+        for item in t.decisions:
+            click.echo(f"  Norway     {item.id} {item.status or '(no status)'} "
+                       f"{item.date or 'undated'} [{item.source}]")  # fmt: skip
+        if not t.decisions:
+            click.echo("  Norway     no Nye Metoder decision found")
+
+
+@cli.command()
+@click.argument(
+    "which",
+    type=click.Choice(
+        [
+            "all",
+            "coverage",
+            "evidence-without-decision",
+            "ema-without-nyemetoder",
+            "not-introduced-newer",
+            "fda-without-ema",
+        ]
+    ),  # fmt: skip
+    default="all",
+)
+@AS_OF
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option(
+    "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead."
+)
+@click.option("--limit", type=click.IntRange(0), default=0, help="At most this many rows per gap.")
+@click.pass_obj
+def gaps(
+    settings: Settings, which: str, as_of: Any, fmt: str, output: Path | None, limit: int
+) -> None:
+    """Documentation gaps for HTA staff, or the coverage matrix (coverage, best as CSV).
+
+    \b
+    evidence-without-decision  clinical evidence, no Nye Metoder decision
+    ema-without-nyemetoder     EMA biomarker indication, no Nye Metoder method
+    not-introduced-newer       'Er ikke innført' with a newer approval or evidence
+    fda-without-ema            FDA biomarker indication, no EMA counterpart
+    coverage                   alteration x therapy x tumour against every source"""
+    from queries.hta import GAPS, HtaFacts, coverage, gap
+    from queries.output import render
+
+    day = as_of.date() if as_of else None
+    with settings.open() as store:
+        facts = HtaFacts.fetch(store)
+    if which == "coverage":
+        rows = [r.model_dump() for r in coverage(facts, day)]
+        text = render(rows, fmt)
+    else:
+        answers = [gap(facts, name, day) for name in (GAPS if which == "all" else [which])]
+        if fmt == "table":
+            parts = []
+            for a in answers:
+                rows = [r.model_dump(exclude={"gap", "items"}) for r in a.rows]
+                shown = rows[:limit] if limit else rows
+                head = f"{a.gap}: {a.title}" + (f" (as of {day})" if day else "")
+                more = f"\n... {len(rows) - len(shown)} more" if len(shown) < len(rows) else ""
+                undated = (f"\n({a.undated_left_out} undated facts left out)"
+                           if a.undated_left_out else "")  # fmt: skip
+                parts.append(f"{head}\n{render(shown, 'table')}{more}{undated}")
+            text = "\n\n".join(parts)
+        else:
+            rows = [r.model_dump() for a in answers for r in (a.rows[:limit] if limit else a.rows)]
+            text = render(rows, fmt)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text)
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
@@ -382,11 +506,11 @@ def doctor(settings: Settings) -> None:
 @cli.command()
 @click.pass_obj
 def demo(settings: Settings) -> None:
-    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset, a Nye
-    Metoder sample) and answer a question."""
+    """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset, EMA and FDA
+    lists, a Nye Metoder sample) and print the HTA gap list."""
     from graph_loader import BUNDLED, bundled_path, load_file
-    from queries import find_tumour_type, graph_stats
-    from queries.evidence import evidence_for
+    from queries import graph_stats
+    from queries.hta import GAPS, HtaFacts, gap
 
     with settings.open(write=True) as store:
         click.echo(f"oncograph demo: {store.backend} store at {store.location()}")
@@ -398,21 +522,19 @@ def demo(settings: Settings) -> None:
         click.echo(
             f"\ngraph: {stats.total_nodes:,} nodes, {stats.total_relationships:,} relationships"
         )
-        match = find_tumour_type(store, "lung adenocarcinoma")
-        answer = evidence_for(store, "BRAF", "V600E", "MEL")
-    t = match.tumour_type
-    click.echo("\nQ: where does 'lung adenocarcinoma' sit in OncoTree?")
-    click.echo(f"A: {t.code} ({t.name}) is a " + " > ".join(a.code for a in match.ancestors))
-    click.echo("\nQ: which therapies have evidence for BRAF V600E in melanoma (MEL)?")
-    for group in answer.by_therapy[:6]:
-        sources = sorted({f"{e.source} {e.level}" for e in group.evidence})
-        click.echo(
-            f"A: {group.therapy:<28} best CIViC level {group.best_level}; "
-            f"{len(group.evidence)} items ({', '.join(sources[:4])})"
-        )
+        facts = HtaFacts.fetch(store)
+    answers = [gap(facts, name) for name in GAPS]
+    click.echo("\nHTA gap list on the demo data (sample Nye Metoder decisions, MOAlmanac subset):")
+    for a in answers:
+        click.echo(f"\n{a.gap}: {len(a.rows)} rows. {a.title}")
+        rows = sorted(a.rows, key=lambda r: (r.therapy not in DEMO_FOCUS, r.alteration))
+        for r in rows[:5]:
+            where = f" in {r.tumour_code}" if r.tumour_code else ""
+            click.echo(f"  {r.alteration} + {r.therapy}{where}: {r.why[:110]}")
     click.echo(
-        '\nTry: oncograph evidence EGFR "Exon 19 Deletion" --tumour LUAD; oncograph conflicts; '
-        "oncograph cypher \"MATCH (t:TumourType {id: 'MEL'}) RETURN t.name\""
+        '\nTry: oncograph chain EGFR "exon 19 deletion" --tumour NSCLC; '
+        "oncograph gaps fda-without-ema; oncograph gaps coverage --format csv --output "
+        "coverage.csv; oncograph chain ALK fusion --tumour NSCLC --as-of 2018-01-01"
     )
 
 

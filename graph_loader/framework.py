@@ -124,6 +124,7 @@ class LoadReport:
     unmatched_examples: dict[str, list[str]] = field(default_factory=dict)
     removed_nodes: dict[str, int] = field(default_factory=dict)
     removed_rels: dict[str, int] = field(default_factory=dict)
+    stale_kept: bool = False  # rows were rejected: facts from earlier runs were not removed
     seconds: float = 0.0
     error: str | None = None
 
@@ -171,6 +172,12 @@ class LoadReport:
             lines.append(
                 f"  stale facts removed: nodes {counts(self.removed_nodes)}; "
                 f"relationships {counts(self.removed_rels)}"
+            )
+        if self.stale_kept:
+            lines.append(
+                "  facts from earlier runs were kept, not removed: rows were rejected, and a "
+                "rejected row may be the only statement of a fact already in the graph (fix the "
+                "rows and load again to remove stale facts)"
             )
         if self.error:
             lines.append(f"  error: {self.error}")
@@ -333,17 +340,20 @@ def load(
             report.rels_written[rel_type.value] = (
                 report.rels_written.get(rel_type.value, 0) + written
             )
-        for label in Label:
+        # A rejected row may be the only statement of a fact loaded before (a decision whose date
+        # is now mistyped): removing "stale" facts then would lose it. Keep them all instead.
+        report.stale_kept = bool(result.rejections)
+        for label in () if report.stale_kept else Label:
             if label is Label.SOURCE:
                 continue
             removed = store.delete_stale_nodes(label, source.name, run_id)
             if removed:
                 report.removed_nodes[label.value] = removed
-        for rel_type in RelType:
+        for rel_type in () if report.stale_kept else RelType:
             removed = store.delete_stale_rels(rel_type, source.name, run_id)
             if removed:
                 report.removed_rels[rel_type.value] = removed
-        for label in sorted(SHARED_LABELS):
+        for label in () if report.stale_kept else sorted(SHARED_LABELS):
             removed = store.delete_unstated_concepts(label)
             if removed:
                 report.removed_nodes[label.value] = removed

@@ -14,7 +14,11 @@ DEMO_BIOMARKERS = {
 }  # fmt: skip
 
 
-def cut(src: Path, dst: Path, names: set[str] = DEMO_BIOMARKERS) -> int:
+def cut(
+    src: Path, dst: Path, names: set[str] = DEMO_BIOMARKERS, documents: set[str] | None = None
+) -> int:
+    """Write the cut; ``documents`` (e.g. ``{"doc:fda.xalkori"}``) keeps only the statements of
+    the indications those regulatory documents state. Returns the number of statements."""
     def load(name: str):
         return json.loads((src / f"{name}.json").read_text("utf-8"))
 
@@ -23,6 +27,10 @@ def cut(src: Path, dst: Path, names: set[str] = DEMO_BIOMARKERS) -> int:
     props = [p for p in load("propositions") if set(p["biomarkers"]) & wanted]
     prop_ids = {p["id"] for p in props}
     statements = [s for s in load("statements") if s["proposition_id"] in prop_ids]
+    if documents is not None:
+        of_docs = {i["id"] for i in load("indications") if i["document_id"] in documents}
+        statements = [s for s in statements if s.get("indication_id") in of_docs]
+        props = [p for p in props if p["id"] in {s["proposition_id"] for s in statements}]
     bio_ids = {b for p in props for b in p["biomarkers"]}
     groups = [g for g in load("therapy_groups")
               if g["id"] in {p["therapy_group_id"] for p in props}]  # fmt: skip
