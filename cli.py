@@ -368,10 +368,10 @@ def chain(
         if len(t.evidence) > 3:
             click.echo(f"  evidence   ... {len(t.evidence) - 3} more (oncograph evidence)")
         for item in t.approvals:
-            click.echo(f"  approval   {item.by:<13} {item.date or 'undated':<10} "
+            click.echo(f"  approval   {item.by:<13} {str(item.date or 'undated'):<10} "
                        f"{item.status or '':<11} {item.id} [{item.source}]")  # fmt: skip
         for item in t.authorisations:
-            click.echo(f"  authorised {item.by:<13} {item.date or 'undated':<10} "
+            click.echo(f"  authorised {item.by:<13} {str(item.date or 'undated'):<10} "
                        f"{item.text or ''} {item.id} ({item.status}) [{item.source}]")  # fmt: skip
         for item in t.decisions:
             click.echo(f"  Norway     {item.id} {item.status or '(no status)'} "

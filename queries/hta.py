@@ -148,10 +148,12 @@ class HtaFacts:
 
     # -- the agreement rules ------------------------------------------------------------------
     def alterations_agree(self, a: Iterable[str], b: Iterable[str]) -> bool:
-        """Some alteration of ``a`` is, or lies under or over, some alteration of ``b``."""
+        """Some alteration of ``a`` is, or lies under or over, some alteration of ``b``
+        (siblings under a common broader one do not: T790M is not exon 19 deletion)."""
         b = set(b)
         return any(x in b or self.broader.get(x, set()) & b or
                    any(x in self.broader.get(y, ()) for y in b) for x in a)  # fmt: skip
+
 
     def tumours_agree(self, a: Iterable[str], b: Iterable[str]) -> bool:
         """True if either side names no tumour type, or one names the other or its ancestor."""
@@ -517,12 +519,10 @@ def chain(
 ) -> ChainAnswer:
     """Alteration -> evidence -> therapy -> approvals (agency, date, type) -> Norwegian decision,
     each item with its source and version."""
-    from ontology.normalise import with_broader
     from queries import find_tumour_type
     from queries.evidence import LEVEL_ORDER, evidence_for, resolve_alteration
 
     concept = resolve_alteration(runner, gene, text)
-    alt_ids = list(with_broader([concept]))
     answer = evidence_for(runner, gene, text, tumour)
     code = answer.tumour_code
     tumour_name = find_tumour_type(runner, code).tumour_type.name if code else None
@@ -540,7 +540,7 @@ def chain(
     tumours = [code] if code else []
     approvals: dict[str, list[Fact]] = defaultdict(list)
     for i in facts.indications.values():
-        if not i.alterations or not facts.alterations_agree(i.alterations, alt_ids):
+        if not i.alterations or not facts.alterations_agree(i.alterations, [concept.id]):
             continue
         if not facts.tumours_agree(i.match_tumours, tumours):
             continue
@@ -551,13 +551,20 @@ def chain(
             approvals[i.row["therapy_id"]].append(i)
     decisions, undated_d = _decisions_in_force(facts, as_of)
     undated += undated_d
+    # therapies known only from a Norwegian decision on the alteration (no evidence loaded)
+    decided_only = {
+        d.row["therapy_id"] for d in decisions
+        if d.row.get("therapy_id") and d.alterations
+        and facts.alterations_agree(d.alterations, [concept.id])
+        and facts.tumours_agree(d.match_tumours, tumours)
+    }  # fmt: skip
     out = []
-    for tid in sorted(set(evidence) | set(approvals)):
+    for tid in sorted(set(evidence) | set(approvals) | decided_only):
         drugs = facts.therapy_drugs.get(tid, set())
         listed = approvals.get(tid, [])
         assessed = {i.id for i in listed}
         decided = [d for d in decisions if d.extra & assessed]
-        decided += [d for d in _decided(facts, decisions, drugs, alt_ids, tumours)
+        decided += [d for d in _decided(facts, decisions, drugs, [concept.id], tumours)
                     if d.alterations and d not in decided]  # fmt: skip
         medicines = _first_authorisations(
             m for m in facts.medicines if m["drug_id"] in drugs and _medicine_in_force(m, as_of)

@@ -56,8 +56,17 @@ def test_help_lists_every_command(run):
         "tumour",
         "gene",
         "sources",
+        "chain",
+        "gaps",
     ):
         assert command in result.output
+
+
+def test_the_load_command_offers_every_loader():
+    from cli import SOURCE_NAMES
+    from graph_loader.sources import LOADERS
+
+    assert set(SOURCE_NAMES) == set(LOADERS)
 
 
 def test_demo_loads_the_bundled_data_and_answers(run_any):
@@ -66,10 +75,17 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
     assert "load oncotree@2025-10-03" in result.output and "TumourType 898" in result.output
     assert "Gene 817" in result.output
     assert "load civic@2025-07-01" in result.output and "Evidence 4,658" in result.output
-    assert "LUAD (Lung Adenocarcinoma) is a NSCLC > LUNG > TISSUE" in result.output
-    assert "load moalmanac@2026-05-07" in result.output
+    assert "load moalmanac@2026-05-07" in result.output and "Approval 254" in result.output
+    assert "load ema@2025-02-12" in result.output and "load fda@2024-12-18" in result.output
     assert "load nyemetoder@2022-08-29" in result.output and "HtaDecision 11" in result.output
-    assert "A: vemurafenib" in result.output and "moalmanac Approval" in result.output
+    # the printed answer is the HTA gap list, each gap with real rows
+    assert "HTA gap list" in result.output
+    for name in ("evidence-without-decision", "ema-without-nyemetoder", "not-introduced-newer",
+                 "fda-without-ema"):  # fmt: skip
+        assert f"\n{name}: " in result.output
+    assert "ALK fusion + ensartinib in NSCLC: FDA regular approval 2024-12-18" in result.output
+    reversed_ = "ALK fusion + crizotinib in NSCLC: ID2017_090 Er ikke innført 2018-04-23"
+    assert reversed_ in result.output
     again = run_any("demo")  # idempotent
     assert again.exit_code == 0 and "rejected 0" in again.output
 
@@ -237,3 +253,30 @@ def test_unreachable_neo4j_is_one_clear_line(run, monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
     result = run("stats")
     assert result.exit_code == 4 and "cannot reach Neo4j at bolt://127.0.0.1:9" in result.output
+
+
+def test_chain_and_gaps_on_the_demo_data(run, tmp_path):
+    assert run("demo").exit_code == 0
+    result = run("chain", "EGFR", "exon 19 deletion", "--tumour", "NSCLC")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("EGFR exon 19 deletion in NSCLC (Non-Small Cell Lung Cancer), current")
+    assert "\nosimertinib  (best evidence level" in out
+    assert "approval   EMA           2021-05-21" in out and "[moalmanac@2026-05-07]" in out
+    assert "Norway     ID2020_106 Er innført 2022-08-29 [nyemetoder@2022-08-29]" in out
+    before = run("chain", "EGFR", "exon 19 deletion", "--tumour", "NSCLC", "--as-of", "2020-01-01")
+    assert "as of 2020-01-01" in before.output and "ID2020_106" not in before.output
+    assert "2021-05-21" not in before.output
+    bad = run("chain", "EGFR", "exon 19 deletion", "--as-of", "2020-13-01")
+    assert bad.exit_code == 2 and "'2020-13-01' does not match the format" in bad.output
+    matrix = tmp_path / "coverage.csv"
+    result = run("gaps", "coverage", "--format", "csv", "--output", str(matrix))
+    assert result.exit_code == 0 and f"wrote {matrix}" in result.output
+    lines = matrix.read_text("utf-8").splitlines()
+    assert lines[0] == ("alteration,therapy,tumour_code,tumour,evidence,ema,fda,nye_metoder,"
+                        "trial_arm,outcomes")  # fmt: skip
+    osimertinib = [x for x in lines if x.startswith("EGFR exon 19 deletion,osimertinib,NSCLC,")]
+    assert len(osimertinib) == 1 and "ID2020_106 Er innført" in osimertinib[0]
+    rows = json.loads(run("gaps", "fda-without-ema", "--format", "json").output)
+    assert rows and {r["gap"] for r in rows} == {"fda-without-ema"}
+    assert all(r["items"] and r["why"].startswith("FDA ") for r in rows)

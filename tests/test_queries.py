@@ -18,6 +18,7 @@ from queries import (
 )
 from queries.catalog import parse_params
 from queries.evidence import conflicts, evidence_for
+from queries.hta import GAPS, HtaFacts, chain, coverage, gap
 from tests.conftest import FIXTURES
 
 # Columns whose values name a run (a fresh id each load) and so differ between two loads.
@@ -32,6 +33,7 @@ def loaded(store):
 
 
 CIVIC_CUT = FIXTURES / "civic" / "2025-07-01"
+EMPTY_ON_DEMO = {"trial_arms"}  # no trial data is loaded yet
 
 
 def load_approvals(store):
@@ -52,6 +54,9 @@ def test_every_catalog_file_has_a_header_and_runs_on_the_loaded_graph(loaded):
         if query.example is None:
             assert "$" not in query.text, f"{name} takes parameters but has no example"
         rows = run_catalog_query(loaded, name, params)
+        if name in EMPTY_ON_DEMO:
+            assert rows == [], name  # it runs; trial loaders (issue #5) will give it rows
+            continue
         assert rows, f"{name} returned nothing on the demo data"
 
 
@@ -168,6 +173,10 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
         got["her2"] = [g.model_dump() for g in find_gene(store, "her2")]
         got["evidence"] = evidence_for(store, "EGFR", "L858R", "LUAD").model_dump()
         got["conflicts"] = [c.model_dump() for c in conflicts(store)]
+        got["chain"] = chain(store, "EGFR", "exon 19 deletion", "NSCLC").model_dump()
+        facts = HtaFacts.fetch(store)
+        got["gaps"] = [gap(facts, name).model_dump() for name in GAPS]
+        got["coverage"] = [r.model_dump() for r in coverage(facts)]
         answers[name] = got
     assert answers["ladybug"].keys() == answers["neo4j"].keys()
     for key in answers["ladybug"]:
