@@ -19,6 +19,7 @@ def cut(
 ) -> int:
     """Write the cut; ``documents`` (e.g. ``{"doc:fda.xalkori"}``) keeps only the statements of
     the indications those regulatory documents state. Returns the number of statements."""
+
     def load(name: str):
         return json.loads((src / f"{name}.json").read_text("utf-8"))
 

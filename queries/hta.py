@@ -154,7 +154,6 @@ class HtaFacts:
         return any(x in b or self.broader.get(x, set()) & b or
                    any(x in self.broader.get(y, ()) for y in b) for x in a)  # fmt: skip
 
-
     def tumours_agree(self, a: Iterable[str], b: Iterable[str]) -> bool:
         """True if either side names no tumour type, or one names the other or its ancestor."""
         a, b = set(a), set(b)
