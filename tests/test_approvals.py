@@ -387,6 +387,16 @@ def test_each_gap_query_matches_independent_python(hta_fixture):
     assert len(row.items) == newer and row.why.startswith("ID2017_090 Er ikke innført 2018-04-23")
 
 
+def test_the_cypher_form_of_a_gap_gives_the_same_rows(hta_fixture):
+    from queries import run_catalog_query
+
+    rows = run_catalog_query(hta_fixture, "gap_ema_without_nyemetoder")
+    python = gap(HtaFacts.fetch(hta_fixture), "ema-without-nyemetoder").rows
+    assert {(r["alteration"], r["therapy"], r["tumour_code"]) for r in rows} == {
+        (r.alteration, r.therapy, r.tumour_code) for r in python} == expected_gaps()[0][
+        "ema-without-nyemetoder"]  # fmt: skip
+
+
 def test_decisions_are_matched_to_the_ema_indication_they_decide_on(hta_fixture):
     rows = hta_fixture.run(
         "MATCH (h:HtaDecision)-[r:ASSESSES]->(a:Approval) RETURN h.id AS hid, a.id AS aid"
