@@ -18,7 +18,8 @@ import click
 FORMAT_CHOICE = click.Choice(["table", "json", "csv"])
 # graph_loader.sources.LOADERS by name (kept literal so that `--help` imports no loader; a test
 # checks that the two agree)
-SOURCE_NAMES = ("oncotree", "hgnc", "civic", "moalmanac", "ema", "fda", "nyemetoder")
+SOURCE_NAMES = ("oncotree", "hgnc", "civic", "moalmanac", "ema", "fda", "nyemetoder",
+                "clinicaltrials", "cohorts", "outcomes", "cbioportal")  # fmt: skip
 
 
 @dataclass
@@ -446,6 +447,84 @@ def gaps(
 
 
 @cli.command()
+@click.option(
+    "--by",
+    type=click.Choice(["arm", "study"]),
+    default=None,
+    help="Trial arms and registry cohorts, or de-identified studies (default: both).",
+)
+@click.option(
+    "--tumour-level",
+    type=click.Choice(["main_type", "tumour"]),
+    default="main_type",
+    show_default=True,
+    help="Studies: group by OncoTree main type or exact type.",
+)
+@click.option("--exact", is_flag=True, help="Exact small counts (internal use, not for sharing).")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def cohorts(settings: Settings, by: str | None, tumour_level: str, exact: bool, fmt: str) -> None:
+    """Cohort analytics: per arm the IMPRESS/DRUP two-stage decision, disease control at week 16,
+    responses and median PFS; per study, treatment class and tumour type the patients, deaths
+    and median OS. Counts of 1-4 are shown as <5 unless --exact."""
+    from queries.cohorts import SUPPRESSION_NOTE, arm_summaries, study_summaries
+    from queries.output import render
+
+    with settings.open() as store:
+        arms = arm_summaries(store, exact) if by in (None, "arm") else []
+        studies = study_summaries(store, tumour_level, exact) if by in (None, "study") else []
+    if fmt != "table":
+        rows = [a.model_dump() for a in arms] + [s.model_dump() for s in studies]
+        click.echo(render(rows, fmt))
+        return
+    if by in (None, "arm"):
+        click.echo("Trial arms and cohorts (IMPRESS/DRUP two-stage rule: 1 of 8, then 5 of 24 "
+                   "with disease control at week 16)")  # fmt: skip
+        rows = [
+            a.model_dump(exclude={"trial_id", "synthetic"})
+            | {"arm_id": a.arm_id + (" (synthetic)" if a.synthetic else "")}
+            for a in arms
+        ]
+        click.echo(render(rows, "table", max_width=40))
+    if by in (None, "study"):
+        click.echo("\nDe-identified studies by treatment class and tumour type")
+        click.echo(render([s.model_dump() for s in studies], "table", max_width=40))
+    click.echo(
+        "\nNote: exact counts (not for sharing)." if exact else f"\nNote: {SUPPRESSION_NOTE}."
+    )
+
+
+@cli.command()
+@click.option("--alteration", required=True, help='The patient\'s alteration: "BRAF V600E".')
+@click.option("--tumour", required=True, help="OncoTree code or name.")
+@click.option("--all-statuses", is_flag=True, help="Also closed and completed arms.")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def arms(settings: Settings, alteration: str, tumour: str, all_statuses: bool, fmt: str) -> None:
+    """Open trial arms and cohorts that accept a patient's alteration in a tumour type, exactly or
+    via the alteration and OncoTree hierarchies, saying which.
+
+    Example: oncograph arms --alteration "BRAF V600E" --tumour COAD"""
+    from ontology.errors import ConfigError
+    from queries.cohorts import arm_options
+    from queries.output import render
+
+    gene, _, rest = alteration.strip().partition(" ")
+    if not rest.strip():
+        raise ConfigError(f"--alteration {alteration!r}: give the gene and the alteration, "
+                          "e.g. \"BRAF V600E\"")  # fmt: skip
+    with settings.open() as store:
+        options = arm_options(store, gene, rest.strip(), tumour, include_closed=all_statuses)
+    rows = [o.model_dump(exclude={"synthetic"}) | {"arm_id": o.arm_id + (" (synthetic)" if
+            o.synthetic else "")} for o in options]  # fmt: skip
+    if fmt == "table" and not rows:
+        which = "" if all_statuses else "open "
+        click.echo(f"no {which}arm accepts {alteration} in {tumour}")
+        return
+    click.echo(render(rows, fmt, max_width=48))
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
 @click.pass_obj
@@ -507,7 +586,8 @@ def doctor(settings: Settings) -> None:
 @click.pass_obj
 def demo(settings: Settings) -> None:
     """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset, EMA and FDA
-    lists, a Nye Metoder sample) and print the HTA gap list."""
+    lists, a Nye Metoder sample, NCI-MATCH, SYNTHETIC cohorts and outcomes) and print the HTA gap
+    list."""
     from graph_loader import BUNDLED, bundled_path, load_file
     from queries import graph_stats
     from queries.hta import GAPS, HtaFacts, gap
@@ -531,10 +611,16 @@ def demo(settings: Settings) -> None:
         for r in rows[:5]:
             where = f" in {r.tumour_code}" if r.tumour_code else ""
             click.echo(f"  {r.alteration} + {r.therapy}{where}: {r.why[:110]}")
+    positive = [r for r in answers[0].rows if any(i.startswith("arm-result:") for i in r.items)]
+    click.echo("\nPositive basket-trial cohorts with no Nye Metoder decision (SYNTHETIC cohorts):")
+    for r in positive:
+        arm = next(i for i in r.items if i.startswith("arm-result:")).split()[0]
+        click.echo(f"  {r.alteration} + {r.therapy} in {r.tumour_code}: {arm.split(':', 1)[1]}")
     click.echo(
         '\nTry: oncograph chain EGFR "exon 19 deletion" --tumour NSCLC; '
         "oncograph gaps fda-without-ema; oncograph gaps coverage --format csv --output "
-        "coverage.csv; oncograph chain ALK fusion --tumour NSCLC --as-of 2018-01-01"
+        "coverage.csv; oncograph chain ALK fusion --tumour NSCLC --as-of 2018-01-01; "
+        'oncograph cohorts; oncograph arms --alteration "BRAF V600E" --tumour COAD'
     )
 
 

@@ -16,7 +16,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ontology.normalise import AlterationConcept, gene_mutation, normalise_alteration
+from ontology.normalise import (
+    AlterationConcept,
+    gene_fusion,
+    gene_mutation,
+    make_alteration,
+    normalise_alteration,
+)
+from ontology.vocab import AlterationKind
 
 # (pattern, alterations) in the order they are tried; gene-level fallbacks come last and apply
 # only when nothing more specific was read for that gene.
@@ -219,3 +226,117 @@ def match_indications(
 
 def _related(a: str, b: str, broader: dict[str, set[str]]) -> bool:
     return a == b or a in broader.get(b, ()) or b in broader.get(a, ())
+
+
+# -- English biomarker criteria of trial arms ----------------------------------------------------
+
+_GENE_ALIASES = {"HER2": "ERBB2", "cKIT": "KIT", "c-KIT": "KIT", "Akt": "AKT1", "AKT": "AKT1",
+                 "mTOR": "MTOR", "c-MET": "MET"}  # fmt: skip
+_NOT_GENES = {"IHC", "PO", "QD", "BID", "DNA", "RNA", "NOS", "AND", "OR", "NGS", "FISH", "PCR",
+              "IV", "II", "III", "CNS", "ECOG", "MATCH", "NCI", "TKI", "FDA", "EMA"}  # fmt: skip
+_PROTEIN = re.compile(r"(?<![\w-])([A-Z])(\d{1,4})([A-Z*](?:/[A-Z*])*)(?![\w])")
+_NUMBER_LIST = re.compile(r"\b(\d{1,3}(?:\s*,\s*\d{1,3})*(?:\s*,?\s*(?:or|and)\s*\d{1,3})?)")
+_KINDS = (
+    (r"fusion|translocation|inversion|rearrange", "fusion"),
+    (r"amplification|amplified", "amplification"),
+    (r"\bloss\b.*\b(?:IHC|expression)\b|\b(?:IHC|expression)\b.*\bloss\b", "expression loss"),
+    (r"\bdeletion\b|\bloss\b", "deletion"),
+    (r"mutation|mutated|variant|alteration", "mutation"),
+)
+
+
+@dataclass(frozen=True)
+class ReadCriterion:
+    alterations: tuple[AlterationConcept, ...]
+    readable: bool  # False: the text names a biomarker criterion this reader cannot place
+    excluded: tuple[AlterationConcept, ...] = ()  # "BRAF non-V600 mutation": not BRAF V600
+
+
+def read_english_biomarkers(text: str | None, is_gene=None) -> ReadCriterion:  # type: ignore[no-untyped-def]
+    """The alterations an arm's biomarker criterion names ("EGFR T790M or rare activating
+    mutation", "BRAF V600E/R/K/D mutation", "CCND1, 2, or 3 amplification", "NTRK1, NTRK2 or
+    NTRK3 gene fusion", "cKIT exon 9, 11, 13, or 14 mutation"). ``is_gene(symbol)`` says which
+    upper-case words are genes (HGNC when loaded). Activating/inactivating mutations and codon
+    lists are read as the gene's mutation class: broader than the criterion, whose text is kept."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ReadCriterion((), False)
+    excluded: dict[str, AlterationConcept] = {}
+    for alias, symbol in _GENE_ALIASES.items():
+        text = re.sub(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", symbol, text)
+    # "CCND1, 2, or 3" -> "CCND1, CCND2, or CCND3"
+    text = re.sub(
+        r"\b([A-Z][A-Z0-9]*?[A-Z])(\d)((?:\s*,\s*\d)+(?:\s*,?\s*(?:or|and)\s*\d)?|\s*(?:or|and)\s*\d)\b",
+        lambda m: m.group(1) + m.group(2) + re.sub(r"(\d)", lambda d: m.group(1) + d.group(1),
+                                                   m.group(3)),
+        text,
+    )  # fmt: skip
+    gene_check = is_gene or (lambda s: s not in _NOT_GENES)
+    mentions = [m for m in re.finditer(r"(?<![\w-])([A-Z][A-Z0-9]{1,9})(?![\w-])", text)
+                if gene_check(m.group(1)) and not _PROTEIN.fullmatch(m.group(1))]  # fmt: skip
+    found: dict[str, AlterationConcept] = {}
+    clauses = []
+    for i, m in enumerate(mentions):
+        end = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
+        clauses.append((m.group(1), text[m.end():end]))  # fmt: skip
+    prefix = text[: mentions[0].start()] if mentions else ""
+    for i, (gene, clause) in enumerate(clauses):
+        effective = clause
+        j = i
+        while not _kinds(effective) and not _PROTEIN.search(effective):
+            if j + 1 < len(clauses):
+                j += 1  # "TSC1 or TSC2 mutation": TSC1 shares TSC2's kind
+                effective = clauses[j][1]
+            else:  # "Loss of MLH1 or MSH2 by IHC": the kind comes first
+                effective = f"{prefix} {clause} {clauses[-1][1]}"
+                break
+        for concept in _concepts(gene, effective, excluded):
+            found.setdefault(concept.id, concept)
+    readable = bool(found) and not re.search(r"pathway|aberration", text, re.IGNORECASE)
+    return ReadCriterion(tuple(found.values()), readable, tuple(excluded.values()))
+
+
+def _kinds(clause: str) -> list[str]:
+    """The kinds a clause names, in _KINDS order ("mutation or deletion": both); a loss by IHC
+    is an expression loss, not also a deletion."""
+    kinds = [k for pattern, k in _KINDS if re.search(pattern, clause, re.IGNORECASE)]
+    if (
+        "expression loss" in kinds
+        and "deletion" in kinds
+        and not re.search(r"deletion", clause, re.IGNORECASE)
+    ):
+        kinds.remove("deletion")
+    return kinds
+
+
+def _concepts(
+    gene: str, clause: str, excluded: dict[str, AlterationConcept]
+) -> list[AlterationConcept]:
+    out = []
+    if m := re.search(r"exon\s+" + _NUMBER_LIST.pattern, clause, re.IGNORECASE):
+        kind = re.search(r"exon[^)]*?\b(deletion|insertion|skipping|duplication)", clause,
+                         re.IGNORECASE)  # fmt: skip
+        what = kind.group(1).lower() if kind else "mutation"
+        for n in re.findall(r"\d{1,3}", m.group(1)):
+            out.append(normalise_alteration(gene, f"exon {n} {what}"))
+        return out
+    for m in re.finditer(r"\bnon-([A-Z])(\d{1,4})\b", clause):
+        concept = normalise_alteration(gene, f"{m.group(1)}{m.group(2)}")  # "non-V600 mutation"
+        excluded.setdefault(concept.id, concept)
+    for m in _PROTEIN.finditer(clause):
+        for alt in m.group(3).split("/"):
+            out.append(normalise_alteration(gene, f"{m.group(1)}{m.group(2)}{alt}"))
+    kinds = _kinds(clause)
+    if "fusion" in kinds:
+        out.append(gene_fusion(gene))
+    if "amplification" in kinds:
+        out.append(normalise_alteration(gene, "amplification"))
+    if "expression loss" in kinds:
+        out.append(make_alteration(gene, AlterationKind.EXPRESSION, "loss", f"{gene} loss (IHC)"))
+    elif "deletion" in kinds and not _PROTEIN.search(clause):
+        out.append(normalise_alteration(gene, "deletion"))
+    if "mutation" in kinds and (
+        not _PROTEIN.search(clause) or re.search(r"activating|rare|other", clause)
+    ):
+        out.append(gene_mutation(gene))
+    return out

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from graph_loader import civic, ema, fda, hgnc, moalmanac, nyemetoder, oncotree
+from graph_loader import civic, cohorts, ema, fda, hgnc, moalmanac, nyemetoder, oncotree, trials
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import LoadReport, Progress, TransformResult, load
@@ -41,6 +42,50 @@ def _directory_reader(module: object) -> Reader:
         return module.transform(files, version=version, genes=genes, tumours=tumours)  # type: ignore[attr-defined]
 
     return read
+
+
+def _indexes(store: GraphStore | None) -> tuple[Any, Any]:
+    if store is None:
+        return None, None
+    return gene_index(store), tumour_index(store)
+
+
+def _trials_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    raws = [path] if isinstance(path, RawFile) else trials.read_records(path)
+    genes, tumours = _indexes(store)
+    return trials.transform(raws, version=version, genes=genes, tumours=tumours)
+
+
+def _registry_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    raw = path if isinstance(path, RawFile) else read_file(path)
+    genes, tumours = _indexes(store)
+    return cohorts.transform_registry(raw, version=version, genes=genes, tumours=tumours)
+
+
+def arm_index(store: GraphStore) -> dict[str, cohorts.ArmRef]:
+    arms: dict[str, cohorts.ArmRef] = {}
+    for r in run_named(store, "trial_arms"):
+        arm = arms.setdefault(r["id"], cohorts.ArmRef(r["id"]))
+        arm.therapy_id = arm.therapy_id or r["therapy_id"]
+        if r["alteration_id"]:
+            arm.alterations.add(r["alteration_id"])
+        if r["tumour_code"]:
+            arm.tumours.add(r["tumour_code"])
+    return arms
+
+
+def _outcomes_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    raw = path if isinstance(path, RawFile) else read_file(path)
+    genes, tumours = _indexes(store)
+    arms = arm_index(store) if store is not None else None
+    return cohorts.transform_outcomes(raw, version=version, genes=genes, tumours=tumours,
+                                      arms=arms)  # fmt: skip
+
+
+def _cbioportal_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
+    raw = path if isinstance(path, RawFile) else read_file(path)
+    _, tumours = _indexes(store)
+    return cohorts.transform_cbioportal(raw, version=version, tumours=tumours)
 
 
 def indication_index(store: GraphStore, agency: str = "EMA") -> IndicationIndex:
@@ -129,6 +174,33 @@ LOADERS: dict[str, Loader] = {
         "indications and Norwegian INN spellings the English ones",
         nyemetoder.META.licence,
     ),
+    "clinicaltrials": Loader(
+        "clinicaltrials",
+        _trials_reader,
+        "ClinicalTrials.gov records, legacy XML or API v2 JSON (a file or a directory): trials, "
+        "arms with their therapy and biomarker, conditions as OncoTree types",
+        trials.META.licence,
+    ),
+    "cohorts": Loader(
+        "cohorts",
+        _registry_reader,
+        "IMPRESS-Norway/DRUP-style cohort registry CSV (docs/cohorts.md): cohorts as trial arms",
+        cohorts.REGISTRY_META.licence,
+    ),
+    "outcomes": Loader(
+        "outcomes",
+        _outcomes_reader,
+        "patient outcome CSV (docs/cohorts.md; pseudonyms only): outcomes per cohort, two-stage "
+        "decisions, positive cohorts as evidence; load the registry first",
+        cohorts.OUTCOMES_META.licence,
+    ),
+    "cbioportal": Loader(
+        "cbioportal",
+        _cbioportal_reader,
+        "cBioPortal clinical data file (patients, overall survival, treatment class, OncoTree "
+        "type; pseudonymous patient ids only)",
+        cohorts.CBIOPORTAL_META.licence,
+    ),
 }
 
 # Bundled demo data, in load order (reference sources first: CIViC normalises against them).
@@ -140,6 +212,9 @@ BUNDLED: dict[str, str] = {
     "ema": "ema/ema_epar_medicines_2025-02-12.tsv",
     "fda": "fda/compilation_cder_nme_and_new_biologic_approvals_1985-2024.csv",
     "nyemetoder": "nyemetoder/nye_metoder_sample.csv",
+    "clinicaltrials": "trials",
+    "cohorts": "synthetic/impress_cohorts_SYNTHETIC.csv",
+    "outcomes": "synthetic/impress_outcomes_SYNTHETIC.csv",
 }
 
 

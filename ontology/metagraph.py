@@ -143,6 +143,13 @@ REL_DEFINITIONS: dict[RelType, TypeDefinition] = {
     ),
     RelType.HAS_OUTCOME: TypeDefinition("the patient had the outcome", "cohort files"),
     RelType.IN_ARM: TypeDefinition("the outcome was assessed in the arm", "cohort files"),
+    RelType.HAS_TUMOUR: TypeDefinition(
+        "the patient's tumour is of the type", "cohort outcome files, de-identified studies"
+    ),
+    RelType.RESULT_OF: TypeDefinition(
+        "the evidence is the two-stage result of the trial arm (a positive basket-trial arm)",
+        "cohort outcome files",
+    ),
     RelType.FROM_SOURCE: TypeDefinition(
         "the fact was loaded from the dataset release", "written by the loader framework"
     ),
@@ -190,6 +197,8 @@ PATTERNS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
     RelType.HAS_ALTERATION: ((Label.PATIENT, Label.ALTERATION),),
     RelType.HAS_OUTCOME: ((Label.PATIENT, Label.OUTCOME),),
     RelType.IN_ARM: ((Label.OUTCOME, Label.TRIAL_ARM),),
+    RelType.HAS_TUMOUR: ((Label.PATIENT, Label.TUMOUR_TYPE),),
+    RelType.RESULT_OF: ((Label.EVIDENCE, Label.TRIAL_ARM),),
     RelType.FROM_SOURCE: tuple((label, Label.SOURCE) for label in _FACT_LABELS),
     RelType.SUPPORTED_BY: ((Label.EVIDENCE, Label.EVIDENCE),),
 }

@@ -252,6 +252,10 @@ class TrialArm(Node):
     stage: int | None = None
     planned_size: int | None = None
     biomarker_text: str | None = None
+    arm_type: str | None = None  # ClinicalTrials.gov arm type (Experimental, ...)
+    excluded_alterations: list[str] = Field(default_factory=list)  # ids: "non-V600" -> BRAF V600
+    tissue_agnostic: bool = False  # open to any solid tumour (basket arms)
+    synthetic: bool = False  # from a generated, clearly synthetic file
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -261,6 +265,7 @@ class Patient(Node):
 
     label: ClassVar[Label] = Label.PATIENT
     synthetic: bool = False
+    study: str | None = None  # the cohort registry or study the pseudonym belongs to
 
 
 class Outcome(Node):
@@ -273,6 +278,8 @@ class Outcome(Node):
     pfs_event: bool | None = None
     os_months: float | None = None
     os_event: bool | None = None
+    treatment_class: str | None = None  # e.g. cBioPortal "Drug Type" (PD-1/PDL-1, CTLA4, Combo)
+    synthetic: bool = False
 
 
 class Source(Node):

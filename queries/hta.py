@@ -29,7 +29,8 @@ from pydantic import BaseModel
 from ontology.vocab import Agency, HtaBody, NyeMetoderStatus
 from queries.catalog import CypherRunner, run_named
 
-CLINICAL_LEVELS = ("A", "B", "Approval")  # CIViC A/B; MOAlmanac's "Approval" (FDA/EMA label)
+# CIViC A/B; MOAlmanac's "Approval" (FDA/EMA label); a positive basket-trial cohort
+CLINICAL_LEVELS = ("A", "B", "Approval", "positive")
 NOT_INTRODUCED = NyeMetoderStatus.IKKE_INNFORT.value
 
 
@@ -209,8 +210,8 @@ class GapAnswer(BaseModel):
 
 GAPS: dict[str, str] = {
     "evidence-without-decision": "alteration-drug pairs with clinical evidence (CIViC A/B, "
-    "MOAlmanac approval-level) and no Nye Metoder decision for the drug, alteration and "
-    "tumour type",
+    "MOAlmanac approval-level, a positive basket-trial cohort) and no Nye Metoder decision for "
+    "the drug, alteration and tumour type",
     "ema-without-nyemetoder": "EMA-approved biomarker indications that no Nye Metoder method "
     "assesses",
     "not-introduced-newer": "Nye Metoder 'Er ikke innført' decisions with a newer approval or "

@@ -58,6 +58,8 @@ def test_help_lists_every_command(run):
         "sources",
         "chain",
         "gaps",
+        "cohorts",
+        "arms",
     ):
         assert command in result.output
 
@@ -86,6 +88,10 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
     assert "ALK fusion + ensartinib in NSCLC: FDA regular approval 2024-12-18" in result.output
     reversed_ = "ALK fusion + crizotinib in NSCLC: ID2017_090 Er ikke innført 2018-04-23"
     assert reversed_ in result.output
+    assert "load clinicaltrials@" in result.output and "TrialArm 32" in result.output
+    assert "load outcomes@" in result.output and "Patient 108" in result.output
+    positive = "ERBB2 amplification + pertuzumab + trastuzumab in COADREAD: IMPRESS-SYNTHETIC/C05"
+    assert positive in result.output  # a positive synthetic cohort, no Nye Metoder decision
     again = run_any("demo")  # idempotent
     assert again.exit_code == 0 and "rejected 0" in again.output
 
@@ -280,3 +286,22 @@ def test_chain_and_gaps_on_the_demo_data(run, tmp_path):
     rows = json.loads(run("gaps", "fda-without-ema", "--format", "json").output)
     assert rows and {r["gap"] for r in rows} == {"fda-without-ema"}
     assert all(r["items"] and r["why"].startswith("FDA ") for r in rows)
+
+
+def test_cohorts_and_arms_commands(run):
+    assert run("demo").exit_code == 0
+    result = run("cohorts")
+    assert result.exit_code == 0, result.output
+    assert "IMPRESS-SYNTHETIC/C05 (synthetic)" in result.output and "positive" in result.output
+    assert "counts of 1-4 are shown as <5" in result.output and "<5" in result.output
+    exact = run("cohorts", "--exact", "--format", "json")
+    rows = json.loads(exact.output)
+    c03 = next(r for r in rows if r["arm_id"].endswith("/C03"))
+    assert (c03["benefit_week16"], c03["decision"]) == (1, "expand to stage 2")
+    arms = run("arms", "--alteration", "BRAF V600E", "--tumour", "COAD")
+    assert arms.exit_code == 0
+    assert "via COADREAD (ancestor of COAD)" in arms.output and "NCT02465060:H" in arms.output
+    none = run("arms", "--alteration", "KRAS G12C", "--tumour", "PAAD")
+    assert "no open arm accepts KRAS G12C in PAAD" in none.output
+    bad = run("arms", "--alteration", "BRAF", "--tumour", "COAD")
+    assert bad.exit_code == 2 and "give the gene and the alteration" in bad.output

@@ -17,6 +17,7 @@ from queries import (
     tumour_type_descendants,
 )
 from queries.catalog import parse_params
+from queries.cohorts import arm_options, arm_summaries
 from queries.evidence import conflicts, evidence_for
 from queries.hta import GAPS, HtaFacts, chain, coverage, gap
 from tests.conftest import FIXTURES
@@ -33,12 +34,13 @@ def loaded(store):
 
 
 CIVIC_CUT = FIXTURES / "civic" / "2025-07-01"
-EMPTY_ON_DEMO = {"trial_arms"}  # no trial data is loaded yet
+EMPTY_ON_DEMO = {"study_outcomes"}  # no de-identified study (cBioPortal) is bundled
 
 
 def load_approvals(store):
-    """The bundled MOAlmanac subset, EMA and FDA lists and the Nye Metoder sample."""
-    for name in ("moalmanac", "ema", "fda", "nyemetoder"):
+    """The bundled MOAlmanac subset, EMA and FDA lists, the Nye Metoder sample, NCI-MATCH and the
+    synthetic cohorts with their outcomes."""
+    for name in ("moalmanac", "ema", "fda", "nyemetoder", "clinicaltrials", "cohorts", "outcomes"):
         load_file(store, name, bundled_path(name))
 
 
@@ -55,7 +57,7 @@ def test_every_catalog_file_has_a_header_and_runs_on_the_loaded_graph(loaded):
             assert "$" not in query.text, f"{name} takes parameters but has no example"
         rows = run_catalog_query(loaded, name, params)
         if name in EMPTY_ON_DEMO:
-            assert rows == [], name  # it runs; trial loaders (issue #5) will give it rows
+            assert rows == [], name  # it runs; tests/test_trials.py loads a study for it
             continue
         assert rows, f"{name} returned nothing on the demo data"
 
@@ -177,6 +179,8 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
         facts = HtaFacts.fetch(store)
         got["gaps"] = [gap(facts, name).model_dump() for name in GAPS]
         got["coverage"] = [r.model_dump() for r in coverage(facts)]
+        got["cohorts"] = [a.model_dump() for a in arm_summaries(store)]
+        got["arms"] = [o.model_dump() for o in arm_options(store, "BRAF", "V600E", "COAD")]
         answers[name] = got
     assert answers["ladybug"].keys() == answers["neo4j"].keys()
     for key in answers["ladybug"]:

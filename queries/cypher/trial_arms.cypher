@@ -1,12 +1,15 @@
 // name: trial_arms
-// description: Trial arms with the therapy they give, the alterations they require, their tumour types and how many outcomes are recorded (empty until trials are loaded).
-// returns: id, trial_id, name, status, therapy_id, drug_id, alteration_id, tumour_code, outcomes
+// description: Trial arms and registry cohorts with their therapy, required (and excluded) alterations, tumour types, status and how many outcomes are recorded.
+// returns: id, trial_id, name, status, tissue_agnostic, biomarker_text, excluded, synthetic, therapy_id, therapy, drug_id, alteration_id, alteration, tumour_code, outcomes
 // example:
-MATCH (arm:TrialArm)-[:GIVES]->(th:Therapy)-[:INCLUDES]->(d:Drug)
+MATCH (arm:TrialArm)
+OPTIONAL MATCH (arm)-[:GIVES]->(th:Therapy)-[:INCLUDES]->(d:Drug)
 OPTIONAL MATCH (arm)-[:REQUIRES]->(a:Alteration)
 OPTIONAL MATCH (arm)-[:FOR_TUMOUR]->(t:TumourType)
 OPTIONAL MATCH (o:Outcome)-[:IN_ARM]->(arm)
 RETURN arm.id AS id, arm.trial_id AS trial_id, arm.name AS name, arm.status AS status,
-       th.id AS therapy_id, d.id AS drug_id, a.id AS alteration_id, t.id AS tumour_code,
-       count(DISTINCT o) AS outcomes
+       arm.tissue_agnostic AS tissue_agnostic, arm.biomarker_text AS biomarker_text,
+       arm.excluded_alterations AS excluded, arm.synthetic AS synthetic, th.id AS therapy_id,
+       th.name AS therapy, d.id AS drug_id, a.id AS alteration_id, a.name AS alteration,
+       t.id AS tumour_code, count(DISTINCT o) AS outcomes
 ORDER BY id, drug_id, alteration_id, tumour_code

@@ -1,0 +1,188 @@
+"""Cohort analytics and a patient's arm options.
+
+* :func:`arm_summaries`: per trial arm or registry cohort, patients treated and evaluable, disease
+  control at week 16, objective responses (CR/PR), median PFS (Kaplan-Meier) and the
+  IMPRESS/DRUP two-stage decision (``ontology.two_stage``).
+* :func:`study_summaries`: patients of de-identified studies (cBioPortal) by treatment class and
+  tumour type: patients, deaths, median overall survival.
+* :func:`arm_options`: the open arms that accept a patient's alteration and tumour type, exactly or
+  through the alteration hierarchy (an arm for BRAF V600 or BRAF mutation accepts V600E) and the
+  OncoTree hierarchy (an arm for COADREAD accepts COAD; a tissue-agnostic arm any solid tumour).
+
+Counts meant for sharing are suppressed: 1-4 become "<5" (``graph_loader.privacy.suppress``), and
+a median computed from fewer than 5 patients is not shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pydantic import BaseModel
+
+from graph_loader.privacy import suppress
+from ontology import two_stage as rules
+from ontology.normalise import normalise_alteration, with_broader
+from ontology.vocab import ArmStatus
+from queries import find_gene, find_tumour_type
+from queries.catalog import CypherRunner, run_named
+
+Count = int | str | None  # a count, or "<5" when suppressed
+OPEN = {ArmStatus.RECRUITING.value, ArmStatus.NOT_YET_RECRUITING.value}
+SUPPRESSION_NOTE = (
+    "counts of 1-4 are shown as <5 and medians of fewer than 5 patients are not shown "
+    "(small-cell suppression for sharing); --exact shows exact counts, for internal use only"
+)
+
+
+def _count(n: int, exact: bool) -> Count:
+    return n if exact else suppress(n)
+
+
+def _median(times: list[float], events: list[bool], exact: bool) -> float | None:
+    if not times or (not exact and len(times) < 5):
+        return None
+    return rules.median_survival(times, events)
+
+
+class ArmSummary(BaseModel):
+    arm_id: str
+    arm: str
+    trial_id: str
+    status: str
+    therapy: str | None = None
+    synthetic: bool = False
+    treated: Count
+    evaluable: Count
+    benefit_week16: Count
+    objective_responses: Count
+    median_pfs_months: float | None = None
+    decision: str
+
+
+def arm_summaries(runner: CypherRunner, exact: bool = False) -> list[ArmSummary]:
+    rows = run_named(runner, "arm_outcomes")
+    by_arm: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_arm[r["arm_id"]].append(r)
+    out = []
+    for arm_id, items in sorted(by_arm.items()):
+        first = items[0]
+        evaluable = [r for r in items if r["evaluable"]]
+        evaluable.sort(key=lambda r: (r["treatment_start"] is None, r["treatment_start"],
+                                      r["outcome_id"]))  # fmt: skip
+        decision = rules.two_stage([bool(r["benefit"]) for r in evaluable])
+        pfs = [r for r in items if r["pfs_months"] is not None]
+        out.append(ArmSummary(
+            arm_id=arm_id, arm=first["arm"], trial_id=first["trial_id"],
+            status=first["status"] or "unknown", therapy=first["therapy"],
+            synthetic=bool(first["synthetic"]),
+            treated=_count(len(items), exact), evaluable=_count(len(evaluable), exact),
+            benefit_week16=_count(sum(1 for r in evaluable if r["benefit"]), exact),
+            objective_responses=_count(
+                sum(1 for r in items if r["best_response"] in ("CR", "PR")), exact),
+            median_pfs_months=_median([r["pfs_months"] for r in pfs],
+                                      [bool(r["pfs_event"]) for r in pfs], exact),
+            decision=decision.decision,
+        ))  # fmt: skip
+    return out
+
+
+class StudySummary(BaseModel):
+    study: str | None
+    treatment_class: str | None
+    tumour: str | None
+    patients: Count
+    deaths: Count
+    median_os_months: float | None = None
+
+
+def study_summaries(
+    runner: CypherRunner, by: str = "main_type", exact: bool = False
+) -> list[StudySummary]:
+    """Patients by study, treatment class and tumour type (``by``: "main_type" for OncoTree's
+    main type, "tumour" for the exact type)."""
+    groups: dict[tuple[Any, Any, Any], list[dict[str, Any]]] = defaultdict(list)
+    for r in run_named(runner, "study_outcomes"):
+        tumour = r.get(by) or r.get("tumour") or r.get("tumour_code")
+        groups[(r["study"], r["treatment_class"], tumour)].append(r)
+    out = []
+    for (study, treatment, tumour), items in sorted(
+        groups.items(), key=lambda kv: tuple(str(x) for x in kv[0])
+    ):
+        times = [r for r in items if r["os_months"] is not None and r["os_event"] is not None]
+        out.append(StudySummary(
+            study=study, treatment_class=treatment, tumour=tumour,
+            patients=_count(len(items), exact),
+            deaths=_count(sum(1 for r in items if r["os_event"]), exact),
+            median_os_months=_median([r["os_months"] for r in times],
+                                     [bool(r["os_event"]) for r in times], exact),
+        ))  # fmt: skip
+    return out
+
+
+class ArmOption(BaseModel):
+    arm_id: str
+    trial_id: str
+    arm: str
+    status: str
+    therapy: str | None = None
+    biomarker_text: str | None = None
+    alteration_match: str  # "exact: BRAF V600E" or "via BRAF mutation (the arm's broader class)"
+    tumour_match: str  # "same: COAD", "via COADREAD (ancestor)", "tissue-agnostic", "not stated"
+    synthetic: bool = False
+
+
+def arm_options(
+    runner: CypherRunner, gene: str, alteration: str, tumour: str, include_closed: bool = False
+) -> list[ArmOption]:
+    """The arms that accept the alteration in the tumour type, and how (see module doc)."""
+    symbol = find_gene(runner, gene)[0].symbol
+    concept = normalise_alteration(symbol, alteration)
+    chain = with_broader([concept])
+    match = find_tumour_type(runner, tumour)
+    code = match.tumour_type.code
+    ancestors = [a.code for a in match.ancestors]
+    # a tissue-agnostic arm takes solid tumours (OncoTree marks lymphoid and myeloid ones)
+    solid_rows = runner.run(
+        "MATCH (t:TumourType) WHERE t.id = $code RETURN t.solid_tumour AS solid", {"code": code}
+    )
+    solid = not (solid_rows and solid_rows[0]["solid"] is False)
+    arms: dict[str, dict[str, Any]] = {}
+    for r in run_named(runner, "trial_arms"):
+        arm = arms.setdefault(r["id"], {"row": r, "alterations": {}, "tumours": set()})
+        if r["alteration_id"]:
+            arm["alterations"][r["alteration_id"]] = r["alteration"]
+        if r["tumour_code"]:
+            arm["tumours"].add(r["tumour_code"])
+    out = []
+    for arm_id, arm in sorted(arms.items()):
+        r = arm["row"]
+        if not include_closed and r["status"] not in OPEN:
+            continue
+        if set(r["excluded"] or []) & set(chain):
+            continue  # "BRAF non-V600 mutation" does not accept V600E
+        hits = [a for a in chain if a in arm["alterations"]]
+        if not hits:
+            continue
+        hit = hits[0]  # the narrowest: the chain runs from the alteration to its broader ones
+        how_alt = (f"exact: {concept.name}" if hit == concept.id
+                   else f"via {arm['alterations'][hit]} (the arm's broader class)")  # fmt: skip
+        if code in arm["tumours"]:
+            how_tumour = f"same: {code}"
+        elif anc := [a for a in ancestors if a in arm["tumours"]]:
+            how_tumour = f"via {anc[0]} (ancestor of {code})"
+        elif r["tissue_agnostic"] and solid:
+            how_tumour = "tissue-agnostic (any solid tumour)"
+        elif not arm["tumours"] and not r["tissue_agnostic"]:
+            how_tumour = "not stated by the arm"
+        else:
+            continue
+        out.append(ArmOption(
+            arm_id=arm_id, trial_id=r["trial_id"], arm=r["name"], status=r["status"],
+            therapy=r["therapy"], biomarker_text=r["biomarker_text"], alteration_match=how_alt,
+            tumour_match=how_tumour, synthetic=bool(r["synthetic"]),
+        ))  # fmt: skip
+    out.sort(key=lambda o: (not o.alteration_match.startswith("exact"),
+                            not o.tumour_match.startswith("same"), o.arm_id))  # fmt: skip
+    return out
