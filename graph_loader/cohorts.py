@@ -10,8 +10,10 @@ studies. Formats: docs/cohorts.md.
   positive cohort becomes ``Evidence`` (level "positive", framework basket_trial) about its
   alterations, tumour type and therapy, RESULT_OF the arm, so evidence chains and HTA gap queries
   see it.
-* ``cbioportal`` (a clinical data file of a cBioPortal study): one ``Patient`` and ``Outcome``
-  (overall survival, treatment class) per patient, HAS_TUMOUR its OncoTree type.
+* ``cbioportal`` (a clinical data file of a cBioPortal study, or a study directory with its
+  treatment timeline): one ``Patient`` and ``Outcome`` (overall survival, treatment class from
+  the clinical file or the timeline's treatment subtypes, agents) per patient, HAS_TUMOUR its
+  OncoTree type.
 
 All three are patient-level or cohort files: the privacy rules of :mod:`graph_loader.privacy`
 apply before anything else (a national identity number anywhere refuses the whole file).
@@ -346,11 +348,50 @@ _CB = {
 }
 
 
+def read_study(path: str | Any) -> tuple[RawFile, RawFile | None]:
+    """A clinical data file, or a study directory: its ``*clinical*`` file and, if there is one,
+    its ``*timeline*treatment*`` file."""
+    from pathlib import Path
+
+    from graph_loader.files import read_file
+    from ontology.errors import InputFileError
+
+    p = Path(path)
+    if not p.is_dir():
+        return read_file(p), None
+    clinical = sorted(f for f in p.iterdir() if "clinical" in f.name and f.is_file())
+    timeline = sorted(f for f in p.iterdir() if "timeline" in f.name and "treatment" in f.name)
+    if not clinical:
+        raise InputFileError(p, "no *clinical* data file in the study directory")
+    return read_file(clinical[0]), (read_file(timeline[0]) if timeline else None)
+
+
+def _timeline(raw: RawFile) -> dict[str, tuple[set[str], set[str]]]:
+    """Patient -> (treatment classes, agents) from a cBioPortal treatment timeline."""
+    lines = [ln for ln in raw.text().splitlines() if not ln.startswith("#")]
+    body = RawFile(raw.name, "\n".join(lines).encode("utf-8"))
+    rows = _rows(body, ("PATIENT_ID", "EVENT_TYPE"), "PATIENT_ID", "a cBioPortal timeline file")
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for _, row in rows:
+        if MALFORMED in row or str(row["EVENT_TYPE"]).strip().upper() != "TREATMENT":
+            continue
+        classes, agents = out.setdefault(str(row["PATIENT_ID"]).strip(), (set(), set()))
+        kind = str(row.get("SUBTYPE") or row.get("TREATMENT_TYPE") or "").strip().lower()
+        if kind and kind != "na":
+            classes.add(kind)
+        agent = str(row.get("AGENT") or "").strip()
+        if agent and agent.upper() != "NA":
+            agents.add(agent.lower())
+    return out
+
+
 def transform_cbioportal(
     raw: RawFile,
     version: str | None = None,
     tumours: TumourIndex | None = None,
     retrieved_at: str | None = None,
+    timeline: RawFile | None = None,
+    study_name: str | None = None,
 ) -> TransformResult:
     text = raw.text()
     lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
@@ -363,6 +404,7 @@ def transform_cbioportal(
         raise InputFileError(raw.name, "no 'Patient ID' (PATIENT_ID) column; expected a "
                              "cBioPortal clinical data file", 1)  # fmt: skip
     rows = _rows(body, (cols["patient"],), cols["patient"], "a cBioPortal clinical data file")
+    treatments = _timeline(timeline) if timeline is not None else {}
     study = version
     result = TransformResult(source=CBIOPORTAL_META.for_file(raw, "pending", retrieved_at))
     collect = ConceptCollector(result)
@@ -373,7 +415,7 @@ def transform_cbioportal(
             result.rejections.append(Rejection(raw.name, line, "malformed row", row[MALFORMED]))
             continue
         pid = str(row[cols["patient"]]).strip()
-        row_study = str(row.get(cols["study"] or "", "") or "").strip() or None
+        row_study = str(row.get(cols["study"] or "", "") or "").strip() or study_name
         study = study or row_study
         if not pid or pid in seen:  # one row per sample: a patient's later samples add nothing
             result.skipped["further sample of a patient"] += bool(pid)
@@ -390,10 +432,14 @@ def transform_cbioportal(
             continue
         patient_id = f"{row_study or 'study'}:{pid}"
         treatment = str(row.get(cols["treatment"] or "", "") or "").strip() or None
+        classes, agents = treatments.get(pid, (set(), set()))
+        if treatment is None and classes:
+            treatment = " + ".join(sorted(classes))  # from the treatment timeline
         collect.node(Patient(id=patient_id, source_record_id=pid, study=row_study))
         outcome_id = f"{patient_id}@os"
         collect.node(Outcome(id=outcome_id, source_record_id=pid, os_months=months,
-                             os_event=event, treatment_class=treatment))  # fmt: skip
+                             os_event=event, treatment_class=treatment,
+                             agents=sorted(agents)))  # fmt: skip
         collect.rel(RelType.HAS_OUTCOME, Label.PATIENT, patient_id, Label.OUTCOME, outcome_id)
         code = str(row.get(cols["oncotree"] or "", "") or "").strip()
         match = tumours.resolve(code) if tumours is not None and code else None

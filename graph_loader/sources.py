@@ -83,9 +83,11 @@ def _outcomes_reader(store: GraphStore | None, path: str | Path | RawFile, versi
 
 
 def _cbioportal_reader(store: GraphStore | None, path: str | Path | RawFile, version: str | None):
-    raw = path if isinstance(path, RawFile) else read_file(path)
+    raw, timeline = (path, None) if isinstance(path, RawFile) else cohorts.read_study(path)
+    study = None if isinstance(path, RawFile) or not Path(path).is_dir() else Path(path).name
     _, tumours = _indexes(store)
-    return cohorts.transform_cbioportal(raw, version=version, tumours=tumours)
+    return cohorts.transform_cbioportal(raw, version=version, tumours=tumours, timeline=timeline,
+                                        study_name=study)  # fmt: skip
 
 
 def indication_index(store: GraphStore, agency: str = "EMA") -> IndicationIndex:
@@ -197,8 +199,8 @@ LOADERS: dict[str, Loader] = {
     "cbioportal": Loader(
         "cbioportal",
         _cbioportal_reader,
-        "cBioPortal clinical data file (patients, overall survival, treatment class, OncoTree "
-        "type; pseudonymous patient ids only)",
+        "cBioPortal clinical data file, or a study directory with its treatment timeline "
+        "(patients, overall survival, treatment class, OncoTree type; pseudonymous ids only)",
         cohorts.CBIOPORTAL_META.licence,
     ),
 }

@@ -279,6 +279,7 @@ class Outcome(Node):
     os_months: float | None = None
     os_event: bool | None = None
     treatment_class: str | None = None  # e.g. cBioPortal "Drug Type" (PD-1/PDL-1, CTLA4, Combo)
+    agents: list[str] = Field(default_factory=list)  # drugs given, as the study names them
     synthetic: bool = False
 
 

@@ -371,3 +371,24 @@ def test_arm_options_say_how_they_match(cohorts_loaded):
     assert not arm_options(cohorts_loaded, "KRAS", "G12C", "PAAD")
     closed = arm_options(cohorts_loaded, "KRAS", "G12C", "PAAD", include_closed=True)
     assert [o.arm_id for o in closed] == ["IMPRESS-SYNTHETIC/C02"]
+
+
+TCGA_LUAD = SHARED / "patient_outcomes" / "tcga_luad_cbioportal"
+
+
+@pytest.mark.skipif(not TCGA_LUAD.exists(), reason="shared TCGA LUAD study not present")
+def test_a_study_directory_reads_the_treatment_timeline(references):
+    report = load_file(references, "cbioportal", TCGA_LUAD)
+    with (TCGA_LUAD / "data_clinical.txt").open(encoding="utf-8") as fh:
+        clinical = list(csv.DictReader(fh, delimiter="\t"))
+    bad = [r for r in clinical if not re.fullmatch(r"NA|[\d.]+", r["OS_MONTHS"])]
+    assert report.rejected == {"bad value": len(bad)} and len(bad) > 0  # '#VALUE!' cells
+    assert report.source_id == "cbioportal@tcga_luad_cbioportal"
+    with (TCGA_LUAD / "data_timeline_treatment.txt").open(encoding="utf-8") as fh:
+        timeline = list(csv.DictReader(fh, delimiter="\t"))
+    chemo = {r["PATIENT_ID"] for r in timeline if r["SUBTYPE"] == "chemotherapy"}
+    loaded = {r["pid"] for r in references.run(
+        "MATCH (p:Patient)-[:HAS_OUTCOME]->(o:Outcome) WHERE o.treatment_class CONTAINS "
+        "'chemotherapy' RETURN p.source_record_id AS pid")}  # fmt: skip
+    patients = {r["PATIENT_ID"] for r in clinical} - {r["PATIENT_ID"] for r in bad}
+    assert loaded == chemo & patients and loaded
