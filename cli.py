@@ -525,6 +525,141 @@ def arms(settings: Settings, alteration: str, tumour: str, all_statuses: bool, f
 
 
 @cli.command()
+@click.option(
+    "--patient",
+    "patient",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A list (BRAF V600E; ERBB2 amplification), a .maf or a VEP/SnpEff .vcf.",
+)
+@click.option("--alterations", help='The alterations inline: "BRAF V600E; EML4::ALK".')
+@click.option(
+    "--fusions",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A fusion list (one GENE1::GENE2 per line).",
+)
+@click.option(
+    "--copy-number",
+    "copy_number",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A copy-number list (one 'GENE amplification|deletion' per line).",
+)
+@click.option("--tumour", required=True, help="OncoTree code or name.")
+@click.option("--sample", help="Which sample of a multi-sample MAF/VCF (default: the only one).")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the HTML report here (and the JSON beside it, .json).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table")
+@click.pass_obj
+def report(
+    settings: Settings,
+    patient: Path | None,
+    alterations: str | None,
+    fusions: Path | None,
+    copy_number: Path | None,
+    tumour: str,
+    sample: str | None,
+    output: Path | None,
+    fmt: str,
+) -> None:
+    """The tumour-board report: each alteration matched at every granularity, options ranked and
+    tiered (ESCAT-like, with reasons), approvals, Nye Metoder status, open arms and outcomes.
+
+    Example: oncograph report --alterations "BRAF V600E" --tumour COAD --output board.html"""
+    from graph_loader.files import read_file
+    from ontology.errors import ConfigError
+    from queries.board import board_report
+    from queries.patient import parse_copy_number, parse_fusions, parse_list, read_patient_file
+    from queries.report import render_html
+
+    observed = []
+    name = sample or "patient"
+    if patient:
+        by_sample = read_patient_file(patient)
+        if sample is None and len(by_sample) > 1:
+            listed = ", ".join(sorted(by_sample)[:5])
+            raise ConfigError(f"{patient} holds {len(by_sample)} samples ({listed}...); "
+                              "choose one with --sample")  # fmt: skip
+        if sample is not None and sample not in by_sample:
+            raise ConfigError(f"no sample {sample!r} in {patient}; it has "
+                              f"{', '.join(sorted(by_sample)[:5])}")  # fmt: skip
+        name, items = (sample, by_sample[sample]) if sample else next(iter(by_sample.items()),
+                                                                       (name, []))  # fmt: skip
+        observed += items
+    if alterations:
+        observed += parse_list(alterations, "--alterations")
+    if fusions:
+        observed += parse_fusions(read_file(fusions))
+    if copy_number:
+        observed += parse_copy_number(read_file(copy_number))
+    if not observed:
+        raise ConfigError("no alteration given: use --patient, --alterations, --fusions or "
+                          "--copy-number")  # fmt: skip
+    with settings.open() as store:
+        result = board_report(store, observed, tumour, sample=name)
+    if output:
+        output.write_text(render_html(result), encoding="utf-8")
+        output.with_suffix(".json").write_text(result.model_dump_json(indent=2), "utf-8")
+        click.echo(f"wrote {output} and {output.with_suffix('.json')}")
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    elif fmt == "html" and not output:
+        click.echo(render_html(result))
+    elif fmt == "table":
+        from queries.output import render
+
+        click.echo(f"{name}: {result.tumour_code} ({result.tumour}); "
+                   f"{len(result.alterations)} alteration(s)")  # fmt: skip
+        click.echo(render(result.summary(), "table", max_width=56))
+
+
+@cli.command()
+@click.argument("maf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--tumour", help="One tumour type for every row (OncoTree code or name).")
+@click.option(
+    "--tumour-column",
+    default="ONCOTREE_CODE",
+    show_default=True,
+    help="Else the column holding each row's OncoTree code.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The annotated rows (TSV).",
+)
+@click.pass_obj
+def annotate(
+    settings: Settings, maf: Path, tumour: str | None, tumour_column: str, output: Path
+) -> None:
+    """Annotate a whole cohort MAF in one run: per protein-changing row the alteration, its best
+    tier and options, approvals, Nye Metoder status and open arms (TSV)."""
+    import time
+
+    from graph_loader.files import read_file
+    from queries import find_tumour_type
+    from queries.batch import BatchStats, annotate_maf, write_tsv
+    from queries.board import BoardIndex
+
+    started = time.perf_counter()
+    raw = read_file(maf)
+    with settings.open() as store:
+        code = find_tumour_type(store, tumour).tumour_type.code if tumour else None
+        index = BoardIndex.fetch(store)
+        solid = {r["code"] for r in store.run(
+            "MATCH (t:TumourType) WHERE t.solid_tumour = true RETURN t.id AS code")}  # fmt: skip
+    stats = BatchStats()
+    with output.open("w", encoding="utf-8", newline="") as out:
+        n = write_tsv(annotate_maf(index, raw, code, tumour_column, solid, stats), out)
+    click.echo(
+        f"annotated {n:,} of {stats.rows:,} rows ({stats.skipped:,} not protein-changing) in "
+        f"{time.perf_counter() - started:.1f} s; {stats.distinct_alterations:,} distinct "
+        f"alterations, {stats.distinct_matches:,} distinct matches; wrote {output}"
+    )
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
 @click.pass_obj

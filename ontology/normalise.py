@@ -232,6 +232,28 @@ def make_alteration(
     return _concept(gene.upper() if gene else None, kind, notation, source)
 
 
+# Curated exon classes of in-frame indels, by the first residue they touch (RefSeq protein
+# numbering): EGFR exon 19 deletions (E746_A750del, L747_P753delinsS), EGFR and ERBB2 exon 20
+# insertions (A767_V769dup, A775_G776insYVMA). Each is a narrower case of the exon class.
+EXON_CLASSES: dict[tuple[str, str], tuple[int, int, int, str]] = {
+    ("EGFR", "del"): (19, 729, 761, "deletion"),
+    ("EGFR", "ins"): (20, 762, 823, "insertion"),
+    ("ERBB2", "ins"): (20, 770, 831, "insertion"),
+}
+
+
+def _exon_class(gene: str, notation: str) -> AlterationConcept | None:
+    m = re.match(r"^[A-Z*](\d+)(?:_[A-Z*]\d+)?(delins|del|ins|dup)", notation)
+    if not m:
+        return None
+    kind = {"delins": "del", "del": "del", "ins": "ins", "dup": "ins"}[m.group(2)]
+    spec = EXON_CLASSES.get((gene, kind))
+    if spec is None or not spec[1] <= int(m.group(1)) <= spec[2]:
+        return None
+    return _concept(gene, AlterationKind.EXON, f"exon {spec[0]} {spec[3]}",
+                    f"exon {spec[0]} {spec[3]}", broader=(gene_mutation(gene),))  # fmt: skip
+
+
 def gene_mutation(gene: str) -> AlterationConcept:
     return _concept(gene, AlterationKind.GENE_CLASS, "mutation", "mutation")
 
@@ -330,7 +352,7 @@ def normalise_alteration(gene: str | None, text: str) -> AlterationConcept:
                     ),
                 )
                 if change.codon
-                else (gene_mutation(gene),)
+                else (_exon_class(gene, change.notation) or gene_mutation(gene),)
             )
             return _concept(
                 gene, AlterationKind.PROTEIN_CHANGE, change.notation, source, broader=broader

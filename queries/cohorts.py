@@ -133,21 +133,8 @@ class ArmOption(BaseModel):
     synthetic: bool = False
 
 
-def arm_options(
-    runner: CypherRunner, gene: str, alteration: str, tumour: str, include_closed: bool = False
-) -> list[ArmOption]:
-    """The arms that accept the alteration in the tumour type, and how (see module doc)."""
-    symbol = find_gene(runner, gene)[0].symbol
-    concept = normalise_alteration(symbol, alteration)
-    chain = with_broader([concept])
-    match = find_tumour_type(runner, tumour)
-    code = match.tumour_type.code
-    ancestors = [a.code for a in match.ancestors]
-    # a tissue-agnostic arm takes solid tumours (OncoTree marks lymphoid and myeloid ones)
-    solid_rows = runner.run(
-        "MATCH (t:TumourType) WHERE t.id = $code RETURN t.solid_tumour AS solid", {"code": code}
-    )
-    solid = not (solid_rows and solid_rows[0]["solid"] is False)
+def arm_index(runner: CypherRunner) -> dict[str, dict[str, Any]]:
+    """Arms by id: the ``trial_arms`` row, the alterations it requires, its tumour types."""
     arms: dict[str, dict[str, Any]] = {}
     for r in run_named(runner, "trial_arms"):
         arm = arms.setdefault(r["id"], {"row": r, "alterations": {}, "tumours": set()})
@@ -155,6 +142,19 @@ def arm_options(
             arm["alterations"][r["alteration_id"]] = r["alteration"]
         if r["tumour_code"]:
             arm["tumours"].add(r["tumour_code"])
+    return arms
+
+
+def match_arms(
+    arms: dict[str, dict[str, Any]],
+    concept: Any,
+    code: str,
+    ancestors: list[str],
+    solid: bool,
+    include_closed: bool = False,
+) -> list[ArmOption]:
+    """The arms of ``arms`` that accept ``concept`` (an AlterationConcept) in tumour ``code``."""
+    chain = with_broader([concept])
     out = []
     for arm_id, arm in sorted(arms.items()):
         r = arm["row"]
@@ -186,3 +186,23 @@ def arm_options(
     out.sort(key=lambda o: (not o.alteration_match.startswith("exact"),
                             not o.tumour_match.startswith("same"), o.arm_id))  # fmt: skip
     return out
+
+
+def is_solid(runner: CypherRunner, code: str) -> bool:
+    """Whether a tumour type is solid (OncoTree marks lymphoid and myeloid types)."""
+    rows = runner.run(
+        "MATCH (t:TumourType) WHERE t.id = $code RETURN t.solid_tumour AS solid", {"code": code}
+    )
+    return not (rows and rows[0]["solid"] is False)
+
+
+def arm_options(
+    runner: CypherRunner, gene: str, alteration: str, tumour: str, include_closed: bool = False
+) -> list[ArmOption]:
+    """The arms that accept the alteration in the tumour type, and how (see module doc)."""
+    symbol = find_gene(runner, gene)[0].symbol
+    concept = normalise_alteration(symbol, alteration)
+    match = find_tumour_type(runner, tumour)
+    code = match.tumour_type.code
+    return match_arms(arm_index(runner), concept, code, [a.code for a in match.ancestors],
+                      is_solid(runner, code), include_closed)  # fmt: skip

@@ -1,0 +1,349 @@
+"""The tumour board: a patient's alterations and tumour type -> ranked, tiered options, each with
+its evidence, approvals, Norwegian decision, open trial arms and earlier patients' outcomes.
+
+Matching (every match says how):
+
+* the alteration at every granularity its concept has: the exact allele or fusion, its codon, its
+  exon class (EGFR exon 19 deletion), the gene-level class (BRAF mutation), a fusion partner's
+  class (ALK fusion), a signature (MSI-H);
+* the tumour type through OncoTree: evidence for the same type or an ancestor applies, evidence for
+  a subtype applies with that said, evidence for any other type is off-label and only ranks as
+  such (III-A).
+
+Tiers are ESCAT-like and derived from the evidence, each with its reason (:func:`tier`):
+I-A an EMA/FDA approval of the drug for this alteration in this tumour type, or level A /
+approval-level evidence here; I-B level B evidence here; I-C a tissue-agnostic approval or a
+positive basket-trial cohort; II-B case-level evidence (CIViC C) here; III-A clinical evidence
+(A/B/approval) in another tumour type; IV-A preclinical or inferential evidence (CIViC D/E); X
+evidence of resistance only. Conflicting evidence (sensitivity and resistance for the same
+option) is flagged, never hidden.
+
+:class:`BoardIndex` fetches everything once (a few catalog queries), so one patient or a 330,000-row
+cohort file is matched in memory with the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from ontology.normalise import AlterationConcept, with_broader
+from ontology.vocab import AlterationKind, HtaBody
+from queries import find_tumour_type, list_sources
+from queries.catalog import CypherRunner, run_named
+from queries.cohorts import ArmOption, arm_index, arm_summaries, is_solid, match_arms
+from queries.hta import HtaFacts, _decisions_in_force
+from queries.patient import Observed
+
+TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "X")
+SENSITIVITY = "sensitivity/response"
+GRANULARITY = {
+    AlterationKind.PROTEIN_CHANGE: "allele",
+    AlterationKind.CODON: "codon",
+    AlterationKind.EXON: "exon class",
+    AlterationKind.GENE_CLASS: "gene-level class",
+    AlterationKind.GENE_FUSION: "fusion partner class",
+    AlterationKind.FUSION: "fusion",
+    AlterationKind.SIGNATURE: "signature",
+    AlterationKind.COPY_NUMBER: "copy number",
+    AlterationKind.EXPRESSION: "expression",
+}
+
+
+class EvidenceItem(BaseModel):
+    evidence_id: str
+    source: str  # name@version
+    level: str | None
+    framework: str | None
+    significance: str | None
+    direction: str | None
+    matched: str  # the graph alteration it is about
+    alteration_match: str  # "exact allele", "codon: BRAF V600", "gene-level class: BRAF mutation"
+    tumour_code: str | None
+    tumour_match: str  # same, ancestor, subtype, any, off-label
+
+
+class ApprovalItem(BaseModel):
+    agency: str
+    id: str
+    date: dt.date | None
+    approval_type: str | None
+    tissue_agnostic: bool
+    source: str
+
+
+class Option(BaseModel):
+    therapy: str
+    tier: str
+    tier_reason: str
+    evidence: list[EvidenceItem]
+    conflict: bool  # sensitivity and resistance evidence both apply here
+    approvals: list[ApprovalItem]
+    nye_metoder: list[str]  # "ID2020_106 Er innført 2022-08-29"
+    arms: list[ArmOption]
+    arm_outcomes: list[str]  # "IMPRESS-SYNTHETIC/C06: positive (benefit 9 of 24 evaluable)"
+
+
+class AlterationResult(BaseModel):
+    observed: str
+    name: str
+    origin: str
+    normalised: bool
+    granularities: list[str]  # "allele: BRAF V600E", "codon: BRAF V600", ...
+    options: list[Option]
+
+
+class BoardReport(BaseModel):
+    sample: str
+    tumour_code: str
+    tumour: str
+    tumour_path: list[str]  # the type and its ancestors
+    generated_at: str
+    alterations: list[AlterationResult]
+    sources: list[dict[str, Any]]
+
+    def summary(self, per_alteration: int = 5) -> list[dict[str, Any]]:
+        """The first table of the report: per alteration its best options (tier II-B or better,
+        at most ``per_alteration``)."""
+        rows = []
+        for a in self.alterations:
+            for o in [o for o in a.options if TIERS.index(o.tier) <= TIERS.index("II-B")][
+                :per_alteration
+            ]:
+                rows.append({
+                    "alteration": a.name, "therapy": o.therapy, "tier": o.tier,
+                    "why": o.tier_reason,
+                    "approvals": ", ".join(sorted({f"{p.agency} {p.date or ''}".strip()
+                                                   for p in o.approvals})) or "-",
+                    "nye_metoder": "; ".join(o.nye_metoder) or "no decision",
+                    "open_arms": ", ".join(x.arm_id for x in o.arms) or "-",
+                    "conflict": "yes" if o.conflict else "",
+                })  # fmt: skip
+        return rows
+
+
+@dataclass
+class BoardIndex:
+    facts: HtaFacts
+    evidence: dict[str, list[dict[str, Any]]]
+    arms: dict[str, dict[str, Any]]
+    arm_results: dict[str, Any]
+    sources: list[dict[str, Any]]
+    therapy_names: dict[str, str]
+
+    @classmethod
+    def fetch(cls, runner: CypherRunner) -> BoardIndex:
+        evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for r in run_named(runner, "predictive_evidence"):
+            evidence[r["alteration_id"]].append(r)
+            names[r["therapy_id"]] = r["therapy"]
+        facts = HtaFacts.fetch(runner)
+        return cls(
+            facts=facts,
+            evidence=dict(evidence),
+            arms=arm_index(runner),
+            arm_results={s.arm_id: s for s in arm_summaries(runner)},
+            sources=[s.model_dump() for s in list_sources(runner)],
+            therapy_names=facts.therapy_names | names,
+        )
+
+
+def _tumour_match(code: str | None, patient: str, ancestors: set[str], facts: HtaFacts) -> str:
+    if code is None:
+        return "any"
+    if code == patient:
+        return "same"
+    if code in ancestors:
+        return "ancestor"
+    if patient in facts.ancestors.get(code, set()):
+        return "subtype"
+    return "off-label"
+
+
+ON_LABEL = ("same", "ancestor", "subtype", "any")
+
+
+def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> tuple[str, str]:
+    """The ESCAT-like tier of an option and why (see the module doc)."""
+    here = [e for e in option_evidence if e.tumour_match in ON_LABEL]
+    sens_here = [e for e in here if e.significance == SENSITIVITY and e.direction == "supports"]
+    sens_other = [e for e in option_evidence if e.tumour_match == "off-label"
+                  and e.significance == SENSITIVITY and e.direction == "supports"]  # fmt: skip
+    specific = [a for a in approvals if not a.tissue_agnostic]
+    if specific:
+        first = min((a.date for a in specific if a.date), default=None)
+        agencies = " and ".join(sorted({a.agency for a in specific}))
+        since = f", first {first}" if first else ""
+        return "I-A", f"approved for this alteration in this tumour type ({agencies}{since})"
+    for level, label in (("A", "level A"), ("Approval", "approval-level")):
+        if hits := [e for e in sens_here if e.level == level]:
+            return "I-A", f"{label} evidence in this tumour type ({_cite(hits)})"
+    if [e for e in sens_here if e.level == "B"]:
+        return "I-B", f"level B clinical evidence in this tumour type ({_cite(sens_here, 'B')})"
+    agnostic = [a for a in approvals if a.tissue_agnostic]
+    basket = [e for e in sens_here if e.framework == "basket_trial"]
+    if agnostic or basket:
+        why = (f"tissue-agnostic approval ({', '.join(sorted({a.agency for a in agnostic}))})"
+               if agnostic else f"positive basket-trial cohort ({_cite(basket)})")  # fmt: skip
+        return "I-C", why
+    if [e for e in sens_here if e.level == "C"]:
+        return "II-B", f"case-level evidence in this tumour type ({_cite(sens_here, 'C')})"
+    clinical_other = [e for e in sens_other if e.level in ("A", "B", "Approval", "positive")]
+    if clinical_other:
+        types = ", ".join(sorted({e.tumour_code or "?" for e in clinical_other})[:4])
+        return "III-A", f"clinical evidence in another tumour type, off-label here ({types})"
+    if [e for e in sens_here + sens_other if e.level in ("C", "D", "E")]:
+        return "IV-A", "preclinical, case-level elsewhere or inferential evidence only"
+    return "X", "evidence of resistance or no benefit only" if option_evidence else "no evidence"
+
+
+def _cite(items: list[EvidenceItem], level: str | None = None) -> str:
+    chosen = [e for e in items if level is None or e.level == level]
+    names = sorted({e.evidence_id.split(":")[-1] for e in chosen})
+    more = f" +{len(names) - 3} more" if len(names) > 3 else ""
+    return f"{chosen[0].source.split('@')[0]} " + ", ".join(names[:3]) + more
+
+
+def match_patient(
+    index: BoardIndex,
+    observed: Iterable[Observed],
+    tumour_code: str,
+    ancestors: list[str],
+    solid: bool = True,
+) -> list[AlterationResult]:
+    """Options for each observed alteration (the same alteration given twice is matched once)."""
+    facts = index.facts
+    anc = set(ancestors)
+    decisions, _ = _decisions_in_force(facts, None)
+    out = []
+    seen: set[str] = set()
+    for obs in observed:
+        concept = obs.concept
+        if concept.id in seen:
+            continue
+        seen.add(concept.id)
+        out.append(_match_one(index, obs, concept, tumour_code, anc, ancestors, solid, decisions))
+    return out
+
+
+def _match_one(
+    index: BoardIndex,
+    obs: Observed,
+    concept: AlterationConcept,
+    code: str,
+    anc: set[str],
+    ancestors: list[str],
+    solid: bool,
+    decisions: list,
+) -> AlterationResult:
+    facts = index.facts
+    chain = with_broader([concept])
+    granularity = {}
+    for cid, c in chain.items():
+        kind = GRANULARITY.get(AlterationKind(c.kind), str(c.kind))
+        granularity[cid] = "exact " + kind if cid == concept.id else f"{kind}: {c.name}"
+    by_therapy: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for cid in chain:
+        for r in index.evidence.get(cid, ()):
+            by_therapy[r["therapy_id"]].append(EvidenceItem(
+                evidence_id=r["evidence_id"], source=f"{r['source']}@{r['source_version']}",
+                level=r["level"], framework=r["framework"], significance=r["significance"],
+                direction=r["direction"], matched=r["alteration"],
+                alteration_match=granularity[cid], tumour_code=r["tumour_code"],
+                tumour_match=_tumour_match(r["tumour_code"], code, anc, facts),
+            ))  # fmt: skip
+    approvals: dict[str, list[ApprovalItem]] = defaultdict(list)
+    for i in facts.indications.values():
+        if i.row["agency"] not in ("EMA", "FDA") or not i.alterations:
+            continue
+        if not set(i.alterations) & set(chain):
+            continue  # the indication requires the patient's alteration or a broader class
+        agnostic = bool(i.row.get("tissue_agnostic"))
+        if not agnostic and not facts.tumours_agree(i.match_tumours, [code]):
+            continue
+        if agnostic and not solid:
+            continue
+        if facts.in_force(i, None) is False:
+            continue
+        approvals[i.row["therapy_id"]].append(ApprovalItem(
+            agency=i.row["agency"], id=i.id, date=i.row.get("first_approval_date"),
+            approval_type=i.row.get("approval_type"), tissue_agnostic=agnostic,
+            source=f"{i.row['source']}@{i.row['source_version']}",
+        ))  # fmt: skip
+    arm_matches = match_arms(index.arms, concept, code, ancestors, solid)
+    arms_by_therapy: dict[str, list[ArmOption]] = defaultdict(list)
+    for arm in arm_matches:
+        therapy_id = index.arms[arm.arm_id]["row"]["therapy_id"]
+        if therapy_id:
+            arms_by_therapy[therapy_id].append(arm)
+    options = []
+    for tid in set(by_therapy) | set(approvals) | set(arms_by_therapy):
+        evidence = sorted(by_therapy.get(tid, []), key=_rank)
+        listed = sorted({a.id: a for a in approvals.get(tid, [])}.values(),
+                        key=lambda a: (a.agency, a.date or dt.date.max))  # fmt: skip
+        level, why = tier(evidence, listed)
+        here = [e for e in evidence if e.tumour_match in ON_LABEL and e.direction == "supports"]
+        conflict = (any(e.significance == SENSITIVITY for e in here)
+                    and any(e.significance == "resistance" for e in here))  # fmt: skip
+        drugs = facts.therapy_drugs.get(tid, set())
+        decided = [d for d in decisions if d.drugs & drugs and set(d.alterations) & set(chain)
+                   and facts.tumours_agree(d.match_tumours, [code])]  # fmt: skip
+        nm = sorted({f"{d.row['method_id']} {d.row.get('status') or '(no status)'} "
+                     f"{d.row.get('decision_date') or ''}".strip() for d in decided})  # fmt: skip
+        arms = arms_by_therapy.get(tid, [])
+        outcomes = []
+        for arm in arms:
+            result = index.arm_results.get(arm.arm_id)
+            if result:
+                outcomes.append(f"{arm.arm_id}: {result.decision} (benefit {result.benefit_week16}"
+                                f" of {result.evaluable} evaluable)")  # fmt: skip
+        options.append(Option(
+            therapy=index.therapy_names.get(tid) or facts.therapy_names.get(tid, tid),
+            tier=level, tier_reason=why,
+            evidence=evidence, conflict=conflict, approvals=listed, nye_metoder=nm, arms=arms,
+            arm_outcomes=outcomes,
+        ))  # fmt: skip
+    options.sort(key=lambda o: (TIERS.index(o.tier), not o.approvals,
+                                not any("innført" in n and "ikke" not in n for n in o.nye_metoder),
+                                -len(o.evidence), o.therapy))  # fmt: skip
+    return AlterationResult(
+        observed=f"{obs.gene + ' ' if obs.gene else ''}{obs.text}", name=concept.name,
+        origin=obs.origin, normalised=concept.normalised,
+        granularities=[granularity[c] for c in chain], options=options,
+    )  # fmt: skip
+
+
+def _rank(e: EvidenceItem) -> tuple:
+    order = {"same": 0, "ancestor": 1, "subtype": 2, "any": 3, "off-label": 4}
+    levels = {"A": 0, "Approval": 0, "positive": 1, "B": 1, "C": 2, "D": 3, "E": 4}
+    return (order[e.tumour_match], levels.get(e.level or "", 5), e.evidence_id)
+
+
+def board_report(
+    runner: CypherRunner,
+    observed: list[Observed],
+    tumour: str,
+    sample: str = "patient",
+    index: BoardIndex | None = None,
+) -> BoardReport:
+    """The whole report for one patient (an unknown tumour type raises with suggestions)."""
+    match = find_tumour_type(runner, tumour)
+    code = match.tumour_type.code
+    ancestors = [a.code for a in match.ancestors]
+    index = index or BoardIndex.fetch(runner)
+    results = match_patient(index, observed, code, ancestors, is_solid(runner, code))
+    return BoardReport(
+        sample=sample, tumour_code=code, tumour=match.tumour_type.name,
+        tumour_path=[code, *ancestors],
+        generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        alterations=results, sources=index.sources,
+    )  # fmt: skip
+
+
+__all__ = ["BoardIndex", "BoardReport", "HtaBody", "board_report", "match_patient", "tier"]

@@ -1,0 +1,176 @@
+"""The tumour board: sentinel patients get the expected first-line options on both backends; the
+same patient as a list, MAF or VCF gives the same matches; the HTML report renders in a real
+headless browser; a cohort MAF is annotated in one run."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graph_loader import BUNDLED, bundled_path, load_file
+from graph_loader.files import read_file
+from ontology.errors import UnknownConceptError
+from queries.batch import BatchStats, annotate_maf, write_tsv
+from queries.board import BoardIndex, board_report
+from queries.patient import parse_copy_number, parse_fusions, parse_list, read_patient_file
+from queries.report import render_html
+from tests.conftest import FIXTURES
+
+PATIENT = FIXTURES / "patient"
+ARTEFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def load_all(store):
+    for name in BUNDLED:
+        load_file(store, name, bundled_path(name))
+    return store
+
+
+def options(store, index, alterations, tumour):
+    report = board_report(store, parse_list(alterations), tumour, index=index)
+    return report.alterations[0].options
+
+
+def by_tier(opts, tier):
+    return {o.therapy for o in opts if o.tier == tier}
+
+
+def test_sentinel_patients_get_the_expected_first_line_options(store):
+    load_all(store)
+    index = BoardIndex.fetch(store)
+
+    mel = options(store, index, "BRAF V600E", "MEL")
+    assert {"dabrafenib + trametinib", "vemurafenib", "binimetinib + encorafenib",
+            "cobimetinib + vemurafenib"} <= by_tier(mel[:6], "I-A")  # fmt: skip
+    assert mel[0].tier_reason.startswith("approved for this alteration in this tumour type")
+
+    egfr = options(store, index, "EGFR E746_A750del", "NSCLC")  # an exon 19 deletion allele
+    assert egfr[0].therapy == "osimertinib" and egfr[0].tier == "I-A"
+    assert egfr[0].nye_metoder == ["ID2020_106 Er innført 2022-08-29"]
+    assert any(e.alteration_match == "exon class: EGFR exon 19 deletion" for e in egfr[0].evidence)
+
+    alk = options(store, index, "EML4::ALK", "NSCLC")
+    assert {"alectinib", "brigatinib", "lorlatinib", "crizotinib"} <= by_tier(alk[:6], "I-A")
+    crizotinib = next(o for o in alk if o.therapy == "crizotinib")
+    assert "ID2017_041 Er innført 2018-04-23" in crizotinib.nye_metoder
+    assert any(a.arm_id == "NCT02465060:F" for a in crizotinib.arms)
+
+    kras = options(store, index, "KRAS G12C", "NSCLC")
+    assert {o.therapy for o in kras[:2]} == {"sotorasib", "adagrasib"}
+    assert all(o.tier == "I-A" for o in kras[:2])
+
+    crc = options(store, index, "BRAF V600E", "COAD")
+    assert crc[0].therapy == "cetuximab + encorafenib" and crc[0].tier == "I-A"
+    assert any(a.arm_id == "IMPRESS-SYNTHETIC/C01" for a in crc[0].arms)
+    melanoma_only = next(o for o in crc if o.therapy == "cobimetinib + vemurafenib")
+    assert melanoma_only.tier == "III-A" and "off-label" in melanoma_only.tier_reason
+    assert "MEL" in melanoma_only.tier_reason and not melanoma_only.approvals
+
+    ntrk = options(store, index, "ETV6::NTRK3", "SACA")  # salivary carcinoma: rare
+    larotrectinib = next(o for o in ntrk if o.therapy == "larotrectinib")
+    assert larotrectinib.tier == "I-C" and larotrectinib.tier_reason.startswith(
+        "tissue-agnostic approval")  # fmt: skip
+    assert all(a.tissue_agnostic for a in larotrectinib.approvals)
+    assert TIERS_ORDERED(ntrk)
+
+
+def TIERS_ORDERED(opts) -> bool:  # noqa: N802
+    from queries.board import TIERS
+
+    ranks = [TIERS.index(o.tier) for o in opts]
+    return ranks == sorted(ranks)
+
+
+@pytest.fixture
+def shipped(ladybug_store):
+    return load_all(ladybug_store)
+
+
+def _signature(report):
+    return [(a.name, a.granularities, [(o.therapy, o.tier) for o in a.options])
+            for a in report.alterations]  # fmt: skip
+
+
+def test_the_same_patient_as_list_maf_and_vcf_gives_the_same_matches(shipped):
+    index = BoardIndex.fetch(shipped)
+    reports = {}
+    for name in ("patient_list.txt", "patient.maf", "patient_vep.vcf", "patient_snpeff.vcf"):
+        ((sample, observed),) = read_patient_file(PATIENT / name).items()
+        reports[name] = board_report(shipped, observed, "LUAD", sample, index)
+    first = _signature(reports["patient_list.txt"])
+    assert [a[0] for a in first] == ["BRAF V600E", "PIK3CA E545K", "EGFR E746_A750del"]
+    for name, report in reports.items():
+        assert _signature(report) == first, name
+    # fusions and copy-number lists add their alterations
+    extra = parse_fusions(read_file(PATIENT / "fusions.txt"))
+    extra += parse_copy_number(read_file(PATIENT / "copy_number.txt"))
+    report = board_report(shipped, extra, "NSCLC", index=index)
+    assert [a.name for a in report.alterations] == ["EML4::ALK", "ERBB2 amplification"]
+    with pytest.raises(UnknownConceptError, match="LUAD"):
+        board_report(shipped, extra, "LAUD", index=index)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_the_html_report_renders_in_a_headless_browser(shipped, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no chromium: .ci/run installs Debian's chromium")
+        pytest.skip("no chromium (apt-get install chromium) for the headless-browser test")
+    ((sample, observed),) = read_patient_file(PATIENT / "patient.maf").items()
+    observed += parse_fusions(read_file(PATIENT / "fusions.txt"))
+    report = board_report(shipped, observed, "LUAD", sample)
+    html = render_html(report)
+    assert html.count('<svg class="chain"') == len(report.alterations) == 4
+    page = tmp_path / "report.html"
+    page.write_text(html, "utf-8")
+    ARTEFACTS.mkdir(exist_ok=True)
+    shot = ARTEFACTS / "tumour-board-report.png"
+    shot.unlink(missing_ok=True)
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             "--window-size=1240,1754"]  # fmt: skip
+    subprocess.run([*flags, f"--screenshot={shot}", page.as_uri()], check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert shot.exists() and shot.stat().st_size > 40_000  # a real page, not a blank one
+    # the diagram is laid out and visible: the browser measures it (a probe script added to a
+    # copy of the page writes the SVG's rendered size into the DOM)
+    probe = tmp_path / "probe.html"
+    probe.write_text(html.replace("</body>", "<script>const r=document.querySelector("
+                                  "'svg.chain').getBoundingClientRect();document.body.dataset."
+                                  "svg=JSON.stringify([r.width,r.height,r.top]);</script></body>"),
+                     "utf-8")  # fmt: skip
+    dom = subprocess.run([*flags, "--dump-dom", probe.as_uri()], check=True, capture_output=True,
+                         text=True, timeout=120).stdout  # fmt: skip
+    width, height, top = json.loads(dom.split('data-svg="')[1].split('"')[0].replace("&quot;", '"'))
+    assert width > 500 and height > 100 and 0 < top < 6000
+    assert "Tumour board evidence report" in dom and "Sources and data versions" in dom
+
+
+def test_a_cohort_maf_is_annotated_in_one_run(shipped):
+    index = BoardIndex.fetch(shipped)
+    text = (PATIENT / "patient.maf").read_text("utf-8").splitlines()
+    header, rows = text[1], text[2:]
+    many = [header.replace("\tTumor_Sample_Barcode", "\tTumor_Sample_Barcode\tONCOTREE_CODE")]
+    for i in range(50):  # 50 patients with the same variants, half LUAD, half MEL
+        for row in rows:
+            many.append(f"{row.replace('PATIENT-1', f'P{i:03d}')}\t{'LUAD' if i % 2 else 'MEL'}")
+    raw = type(read_file(PATIENT / "patient.maf"))("cohort.maf", "\n".join(many).encode())
+    stats = BatchStats()
+    out = io.StringIO()
+    n = write_tsv(annotate_maf(index, raw, stats=stats), out)
+    assert n == stats.annotated == 150 and stats.skipped == 100 and stats.distinct_matches == 6
+    lines = [line.split("\t") for line in out.getvalue().splitlines()]
+    single = board_report(shipped, parse_list("BRAF V600E"), "MEL", index=index)
+    best = single.alterations[0].options[0]
+    mel_braf = [x for x in lines[1:] if x[1] == "BRAF" and x[3] == "MEL"]
+    assert len(mel_braf) == 25 and all(x[6] == best.tier for x in mel_braf)
+    assert all(best.therapy in x[7] for x in mel_braf)
