@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-embedded lint bench clean
+.PHONY: setup demo test test-embedded lint bench bench-maf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "oncograph needs Python >= 3.11"'
@@ -34,6 +34,10 @@ lint: $(STAMP)
 ## Load-throughput benchmark on both backends (minutes; not part of the tests).
 bench: $(STAMP)
 	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_load.py $(BENCH_ARGS)
+
+## Annotate a 330,000-row synthetic MAF on both backends (about a minute with set-up).
+bench-maf: $(STAMP)
+	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_maf.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -7,6 +7,7 @@ A text that cannot be normalised is still returned, flagged ``normalised=False``
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -179,8 +180,8 @@ class AlterationConcept:
     three_prime: str | None = None
     broader: tuple[AlterationConcept, ...] = field(default=(), compare=False)
 
-    @property
-    def id(self) -> str:
+    @functools.cached_property
+    def id(self) -> str:  # minted once per concept (a SHA-256): batch matching asks often
         return alteration_id(self.gene, self.kind, self.notation)
 
     @property

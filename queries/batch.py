@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from graph_loader.files import RawFile
 from graph_loader.tables import read_table
 from ontology.errors import InputFileError
-from ontology.normalise import normalise_alteration
+from ontology.normalise import normalise_alteration, with_broader
 from queries.board import TIERS, AlterationResult, BoardIndex, match_patient
 from queries.patient import MAF_PROTEIN, Observed
 
@@ -53,7 +53,8 @@ def annotate_maf(
                              "tumour type for the file or per row", 1)  # fmt: skip
     facts = index.facts
     concepts: dict[tuple[str, str], object] = {}
-    matches: dict[tuple[str, str], AlterationResult] = {}
+    matches: dict[tuple, AlterationResult] = {}
+    relevant: dict[str, tuple[str, ...]] = {}
     for line, row in rows:
         stats.rows += 1
         if "__malformed__" in row:
@@ -69,7 +70,17 @@ def annotate_maf(
         concept = concepts.get(key)
         if concept is None:
             concept = concepts[key] = normalise_alteration(gene, protein)
-        mkey = (concept.id, code)  # type: ignore[attr-defined]
+        # the answer depends only on the chain members the graph knows something about: every
+        # random TP53 missense change without evidence of its own shares "TP53 mutation"'s answer
+        known = relevant.get(concept.id)  # type: ignore[attr-defined]
+        if known is None:
+            known = relevant[concept.id] = tuple(  # type: ignore[attr-defined]
+                cid for cid in with_broader([concept])  # type: ignore[list-item]
+                if cid in index.evidence or cid in index.indications_by_alteration
+                or cid in index.arm_alterations
+            )  # fmt: skip
+        own = concept.id if concept.id in known else None  # type: ignore[attr-defined]
+        mkey = (known, own, code)
         result = matches.get(mkey)
         if result is None:
             ancestors = sorted(facts.ancestors.get(code, set()))
@@ -77,19 +88,22 @@ def annotate_maf(
             observed = Observed(gene, protein, concept, f"{raw.base_name}:{line}")  # type: ignore[arg-type]
             result = matches[mkey] = match_patient(index, [observed], code, ancestors, solid)[0]
         stats.annotated += 1
-        yield _row(str(row.get("Tumor_Sample_Barcode") or ""), gene, protein, code, result)
+        yield _row(str(row.get("Tumor_Sample_Barcode") or ""), gene, protein, code, result,
+                   concept)  # fmt: skip
     stats.distinct_alterations = len(concepts)
     stats.distinct_matches = len(matches)
 
 
-def _row(sample: str, gene: str, protein: str, code: str, r: AlterationResult) -> list[str]:
+def _row(
+    sample: str, gene: str, protein: str, code: str, r: AlterationResult, concept: Any
+) -> list[str]:
+    name, normalised = concept.name, str(concept.normalised).lower()
     if not r.options:
-        return [sample, gene, protein, code, r.name, str(r.normalised).lower(), "", "", "", "",
-                "", ""]  # fmt: skip
+        return [sample, gene, protein, code, name, normalised, "", "", "", "", "", ""]
     best = r.options[0].tier
     top = [o for o in r.options if o.tier == best]
     return [
-        sample, gene, protein, code, r.name, str(r.normalised).lower(), best,
+        sample, gene, protein, code, name, normalised, best,
         "; ".join(o.therapy for o in top[:5]), top[0].tier_reason,
         "; ".join(sorted({f"{a.agency}" for o in top for a in o.approvals})),
         "; ".join(sorted({n for o in top for n in o.nye_metoder})),

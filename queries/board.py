@@ -135,6 +135,8 @@ class BoardIndex:
     arm_results: dict[str, Any]
     sources: list[dict[str, Any]]
     therapy_names: dict[str, str]
+    indications_by_alteration: dict[str, list[Any]]
+    arm_alterations: set[str]
 
     @classmethod
     def fetch(cls, runner: CypherRunner) -> BoardIndex:
@@ -144,13 +146,21 @@ class BoardIndex:
             evidence[r["alteration_id"]].append(r)
             names[r["therapy_id"]] = r["therapy"]
         facts = HtaFacts.fetch(runner)
+        by_alteration: dict[str, list[Any]] = defaultdict(list)
+        for fact in facts.indications.values():
+            if fact.row["agency"] in ("EMA", "FDA"):
+                for alteration in fact.alterations:
+                    by_alteration[alteration].append(fact)
+        arms = arm_index(runner)
         return cls(
             facts=facts,
             evidence=dict(evidence),
-            arms=arm_index(runner),
+            arms=arms,
             arm_results={s.arm_id: s for s in arm_summaries(runner)},
             sources=[s.model_dump() for s in list_sources(runner)],
             therapy_names=facts.therapy_names | names,
+            indications_by_alteration=dict(by_alteration),
+            arm_alterations={a for arm in arms.values() for a in arm["alterations"]},
         )
 
 
@@ -259,11 +269,9 @@ def _match_one(
                 tumour_match=_tumour_match(r["tumour_code"], code, anc, facts),
             ))  # fmt: skip
     approvals: dict[str, list[ApprovalItem]] = defaultdict(list)
-    for i in facts.indications.values():
-        if i.row["agency"] not in ("EMA", "FDA") or not i.alterations:
-            continue
-        if not set(i.alterations) & set(chain):
-            continue  # the indication requires the patient's alteration or a broader class
+    # the EMA/FDA indications that require the patient's alteration or a broader class
+    candidates = {id(f): f for cid in chain for f in index.indications_by_alteration.get(cid, ())}
+    for i in candidates.values():
         agnostic = bool(i.row.get("tissue_agnostic"))
         if not agnostic and not facts.tumours_agree(i.match_tumours, [code]):
             continue
@@ -276,7 +284,8 @@ def _match_one(
             approval_type=i.row.get("approval_type"), tissue_agnostic=agnostic,
             source=f"{i.row['source']}@{i.row['source_version']}",
         ))  # fmt: skip
-    arm_matches = match_arms(index.arms, concept, code, ancestors, solid)
+    arm_matches = (match_arms(index.arms, concept, code, ancestors, solid)
+                   if index.arm_alterations.intersection(chain) else [])  # fmt: skip
     arms_by_therapy: dict[str, list[ArmOption]] = defaultdict(list)
     for arm in arm_matches:
         therapy_id = index.arms[arm.arm_id]["row"]["therapy_id"]
