@@ -305,3 +305,32 @@ def test_cohorts_and_arms_commands(run):
     assert "no open arm accepts KRAS G12C in PAAD" in none.output
     bad = run("arms", "--alteration", "BRAF", "--tumour", "COAD")
     assert bad.exit_code == 2 and "give the gene and the alteration" in bad.output
+
+
+def test_report_and_annotate_commands(run, tmp_path):
+    assert run("demo").exit_code == 0
+    page = tmp_path / "board.html"
+    result = run("report", "--alterations", "BRAF V600E", "--tumour", "COAD", "--output",
+                 str(page))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"wrote {page}" in result.output and "cetuximab + encorafenib" in result.output
+    html = page.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<svg class="chain"' in html
+    assert "<script" not in html and "http://" not in html.replace(
+        "http://www.w3.org/2000/svg", ""
+    )  # self-contained: no scripts, no fetched files
+    data = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    assert data["tumour_code"] == "COAD" and data["alterations"][0]["name"] == "BRAF V600E"
+    from_maf = run("report", "--patient", str(FIXTURES / "patient" / "patient.maf"),
+                   "--fusions", str(FIXTURES / "patient" / "fusions.txt"), "--tumour", "LUAD",
+                   "--format", "json")  # fmt: skip
+    names = [a["name"] for a in json.loads(from_maf.output)["alterations"]]
+    assert names == ["BRAF V600E", "PIK3CA E545K", "EGFR E746_A750del", "EML4::ALK"]
+    unknown = run("report", "--alterations", "BRAF V600E", "--tumour", "LAUD")
+    assert unknown.exit_code == 8 and "LUAD" in unknown.output
+    out = tmp_path / "annotated.tsv"
+    done = run("annotate", str(FIXTURES / "patient" / "patient.maf"), "--tumour", "LUAD",
+               "--output", str(out))  # fmt: skip
+    assert done.exit_code == 0 and "annotated 3 of 5 rows (2 not protein-changing)" in done.output
+    rows = out.read_text("utf-8").splitlines()
+    assert rows[0].startswith("sample\tgene\tprotein_change") and len(rows) == 4
