@@ -13,4 +13,4 @@ RETURN DISTINCT e.id AS evidence_id, e.source AS source, e.source_version AS sou
        e.level AS level, e.level_framework AS framework, a.id AS alteration_id,
        a.name AS alteration, t.id AS tumour_code, t.name AS tumour, th.id AS therapy_id,
        th.name AS therapy, d.id AS drug_id, p.year AS year
-ORDER BY evidence_id, alteration_id, drug_id, year
+ORDER BY evidence_id, alteration_id, therapy_id, drug_id, year

@@ -11,4 +11,4 @@ RETURN e.id AS evidence_id, e.source AS source, e.source_version AS source_versi
        e.significance AS significance, e.direction AS direction, e.rating AS rating,
        a.id AS alteration_id, a.name AS alteration, t.id AS tumour_code, t.name AS tumour,
        th.id AS therapy_id, th.name AS therapy
-ORDER BY evidence_id, alteration_id, tumour_code
+ORDER BY evidence_id, alteration_id, tumour_code, therapy_id
