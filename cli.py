@@ -659,6 +659,140 @@ def annotate(
     )
 
 
+def _centre(store: Any, alteration: str | None, drug: str | None, tumour: str | None) -> str:
+    """The networkx key of the node an export or analysis centres on."""
+    from ontology.errors import ConfigError
+    from ontology.normalise import drug_match_key, normalise_alteration
+    from queries import drug_index, find_gene, find_tumour_type
+    from queries.export import key
+
+    given = [x for x in (alteration, drug, tumour) if x]
+    if len(given) != 1:
+        raise ConfigError("give exactly one of --alteration, --drug, --tumour")
+    if alteration:
+        gene, _, rest = alteration.strip().partition(" ")
+        symbol = find_gene(store, gene)[0].symbol if rest else None
+        concept = normalise_alteration(symbol, rest or gene)
+        return key("Alteration", concept.id)
+    if drug:
+        found = drug_index(store).get(drug_match_key(drug))
+        if not found:
+            raise ConfigError(f"no drug {drug!r} in the graph")
+        return key("Drug", found[0])
+    return key("TumourType", find_tumour_type(store, tumour or "").tumour_type.code)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["graphml", "jsonl", "kgx"]), required=True)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A file (graphml, jsonl) or a directory (kgx: nodes.tsv, edges.tsv).",
+)
+@click.option("--alteration", help='Only the subgraph around it: "BRAF V600E".')
+@click.option("--drug", help="Only the subgraph around a drug.")
+@click.option("--tumour", help="Only the subgraph around a tumour type.")
+@click.option("--depth", type=click.IntRange(1, 6), default=2, show_default=True)
+@click.option(
+    "--allow-restricted",
+    is_flag=True,
+    help="Also export sources whose owners restrict sharing (patient-level data).",
+)
+@click.pass_obj
+def export(
+    settings: Settings,
+    fmt: str,
+    output: Path,
+    alteration: str | None,
+    drug: str | None,
+    tumour: str | None,
+    depth: int,
+    allow_restricted: bool,
+) -> None:
+    """Export the graph, or a subgraph, as GraphML (Cytoscape, Gephi), JSON Lines or KGX TSV
+    (Biolink categories and predicates); every node and edge keeps its source and licence."""
+    from queries.export import (
+        around,
+        check_shareable,
+        to_networkx,
+        write_graphml,
+        write_jsonl,
+        write_kgx,
+    )
+
+    with settings.open() as store:
+        g = to_networkx(store)
+        if alteration or drug or tumour:
+            g = around(g, _centre(store, alteration, drug, tumour), depth)
+    if not allow_restricted:
+        check_shareable(g)
+    if fmt == "graphml":
+        write_graphml(g, output)
+    elif fmt == "jsonl":
+        with output.open("w", encoding="utf-8") as out:
+            write_jsonl(g, out)
+    else:
+        write_kgx(g, output)
+    click.echo(f"wrote {output}: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges")
+
+
+@cli.group()
+def graph() -> None:
+    """Graph analytics with networkx: neighbourhoods, reachable drugs, gene centrality."""
+
+
+@graph.command("neighbourhood")
+@click.option("--alteration")
+@click.option("--drug")
+@click.option("--tumour")
+@click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def graph_neighbourhood(settings: Settings, alteration: str | None, drug: str | None,
+                        tumour: str | None, depth: int, fmt: str) -> None:  # fmt: skip
+    """What lies within DEPTH steps of a biomarker, drug or tumour type."""
+    from queries.export import neighbourhood, to_networkx
+    from queries.output import render
+
+    with settings.open() as store:
+        centre = _centre(store, alteration, drug, tumour)
+        rows = neighbourhood(to_networkx(store), centre, depth)
+    click.echo(render(rows, fmt))
+
+
+@graph.command("reach")
+@click.option("--alteration", required=True, help='"BRAF V600E"')
+@click.option("--steps", type=click.IntRange(1, 6), default=3, show_default=True)
+@click.pass_obj
+def graph_reach(settings: Settings, alteration: str, steps: int) -> None:
+    """The drugs reachable from an alteration within STEPS steps, each with a shortest path."""
+    from queries.export import drugs_within, to_networkx
+
+    with settings.open() as store:
+        centre = _centre(store, alteration, None, None)
+        found = drugs_within(to_networkx(store), centre, steps)
+    for name, path in found:
+        click.echo(f"{name}: {' -> '.join(path)}")
+    click.echo(f"({len(found)} drugs within {steps} steps)")
+
+
+@graph.command("centrality")
+@click.option("--top", type=click.IntRange(1, 500), default=15, show_default=True)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.pass_obj
+def graph_centrality(settings: Settings, top: int, fmt: str) -> None:
+    """Genes ranked by degree centrality in the evidence graph (gene -> therapies and tumour
+    types their alterations' evidence names)."""
+    from queries.export import gene_centrality, to_networkx
+    from queries.output import render
+
+    with settings.open() as store:
+        ranked = gene_centrality(to_networkx(store), top)
+    click.echo(render([{"gene": g, "centrality": round(c, 4), "neighbours": n}
+                       for g, c, n in ranked], fmt))  # fmt: skip
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
