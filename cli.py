@@ -7,6 +7,7 @@ Store selection: ``--neo4j-uri`` / ``NEO4J_URI`` picks Neo4j (with ``NEO4J_USERN
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from dataclasses import dataclass
@@ -791,6 +792,120 @@ def graph_centrality(settings: Settings, top: int, fmt: str) -> None:
         ranked = gene_centrality(to_networkx(store), top)
     click.echo(render([{"gene": g, "centrality": round(c, 4), "neighbours": n}
                        for g, c, n in ranked], fmt))  # fmt: skip
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, help="name=value (JSON values parsed).")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Run your own .cypher file (read-only) instead of a catalog query.",
+)
+@click.option("--list", "list_", is_flag=True, help="List the catalog queries.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "graphml"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@click.option("--explain", is_flag=True, help="Show the plan instead of running (Neo4j).")
+@click.pass_obj
+def query(
+    settings: Settings,
+    name: str | None,
+    params: tuple[str, ...],
+    file: Path | None,
+    list_: bool,
+    fmt: str,
+    output: Path | None,
+    explain: bool,
+) -> None:
+    """Run a saved (catalog) query by name, or your own Cypher file, with parameters.
+
+    Examples: oncograph query --list; oncograph query tumour_type_ancestors --param code=LUAD;
+    oncograph query --file my.cypher --param gene=BRAF --format csv"""
+    from ontology.errors import ConfigError
+    from queries import parse_params
+    from queries.catalog import catalog, get
+    from queries.output import render, rows_to_graphml
+
+    if list_:
+        rows = [{"name": n, "question": q.question, "params": q.params}
+                for n, q in sorted(catalog().items())]  # fmt: skip
+        click.echo(render(rows, "table" if fmt == "graphml" else fmt, max_width=70))
+        return
+    if (name is None) == (file is None):
+        raise ConfigError("give a catalog query NAME or --file (see --list)")
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    else:
+        entry = get(name or "")
+        if entry.placeholders:
+            raise ConfigError(f"{name} is a template over labels; use `oncograph stats`")
+        text = entry.text
+    values = parse_params(params)
+    with settings.open() as store:
+        if explain:
+            click.echo(store.explain(text, values))
+            return
+        rows = store.run(text, values)
+    out = rows_to_graphml(rows) if fmt == "graphml" else render(rows, fmt)
+    if output:
+        output.write_text(out + "\n", encoding="utf-8")
+        click.echo(f"wrote {output} ({len(rows)} rows)")
+    else:
+        click.echo(out)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def schema(settings: Settings, fmt: str) -> None:
+    """Every label and relationship type with its meaning, where its facts come from, its
+    properties and how many there are in this store (docs/data-model.md has the same)."""
+    from ontology.metagraph import (
+        LABEL_DEFINITIONS,
+        PATTERNS,
+        REL_DEFINITIONS,
+        node_properties,
+        rel_properties,
+    )
+    from ontology.vocab import Label, RelType
+    from queries import graph_stats
+
+    with settings.open() as store:
+        stats = graph_stats(store)
+    nodes = {r.name: r.count for r in stats.nodes}
+    rels = {r.name: r.count for r in stats.relationships}
+    labels = [{
+        "label": label.value, "count": nodes.get(label.value, 0),
+        "meaning": LABEL_DEFINITIONS[label].meaning, "from": LABEL_DEFINITIONS[label].origin,
+        "properties": {p.name: p.type.value + ("" if not p.required else ", required")
+                       for p in node_properties(label)},
+    } for label in Label]  # fmt: skip
+    types = [{
+        "type": t.value, "count": rels.get(t.value, 0), "meaning": REL_DEFINITIONS[t].meaning,
+        "from": REL_DEFINITIONS[t].origin,
+        "patterns": [f"({a.value})-[:{t.value}]->({b.value})" for a, b in PATTERNS[t]],
+        "properties": [p.name for p in rel_properties(t)],
+    } for t in RelType]  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps({"labels": labels, "relationships": types}, indent=2))
+        return
+    for item in labels:
+        click.echo(f"{item['label']} ({item['count']:,}): {item['meaning']}")
+        click.echo(f"  from: {item['from']}")
+        click.echo(
+            "  properties: " + ", ".join(f"{k} ({v})" for k, v in item["properties"].items())
+        )
+    click.echo("")
+    for item in types:
+        click.echo(f"{item['type']} ({item['count']:,}): {item['meaning']}")
+        click.echo(f"  from: {item['from']}; " + ", ".join(item["patterns"]))
 
 
 @cli.command()

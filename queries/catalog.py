@@ -35,6 +35,7 @@ class CatalogQuery:
     name: str
     description: str
     text: str
+    question: str = ""  # the plain-language question it answers (the cookbook's heading)
     params: str = ""
     returns: str = ""
     example: dict[str, Any] | None = None
@@ -98,6 +99,7 @@ def _parse(name: str, source: str) -> CatalogQuery:
         name=name,
         description=header["description"],
         text=text,
+        question=header.get("question", ""),
         params=header.get("params", ""),
         returns=header.get("returns", ""),
         example=example,

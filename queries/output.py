@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -71,3 +72,34 @@ def render(rows: Sequence[dict[str, Any]], fmt: str = "table", max_width: int = 
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def rows_to_graphml(rows: Sequence[dict[str, Any]]) -> str:
+    """The raw graph in query rows as GraphML (Cytoscape, Gephi): every node value (a map with
+    ``_label`` and ``id``) becomes a node; a path's relationships, and a row's single relationship
+    between its two node columns, become edges."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+
+    def add(node: dict[str, Any]) -> str:
+        key = f"{node['_label']}:{node['id']}"
+        g.add_node(key, **{k.lstrip("_"): _cell(v) for k, v in node.items() if v is not None})
+        return key
+
+    def is_node(v: Any) -> bool:
+        return isinstance(v, dict) and "_label" in v and "id" in v
+
+    for row in rows:
+        nodes = [add(v) for v in row.values() if is_node(v)]
+        rels = [v for v in row.values() if isinstance(v, dict) and "_type" in v]
+        for v in row.values():
+            if isinstance(v, dict) and "_path" in v:
+                keys = [add(n) for n in v["_path"]]
+                for (a, b), r in zip(itertools.pairwise(keys), v["_relationships"], strict=False):
+                    g.add_edge(a, b, type=r.get("_type", ""))
+        if len(nodes) == 2 and len(rels) == 1:
+            g.add_edge(nodes[0], nodes[1], type=rels[0]["_type"])
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf)
+    return buf.getvalue().decode("utf-8").rstrip("\n")

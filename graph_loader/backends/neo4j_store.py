@@ -135,6 +135,34 @@ class Neo4jStore(GraphStore):
         mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
         return self._driver.session(database=self.settings.database, default_access_mode=mode)
 
+    def explain(self, cypher: str, params: Any = None) -> str:
+        """Neo4j's plan for the statement (EXPLAIN: nothing runs), as an indented tree."""
+        from graph_loader.backends.base import check_parameters
+
+        check_parameters(cypher, params)
+        try:
+            with self._session(read=True) as session:
+                summary = session.run("EXPLAIN " + cypher, dict(params or {})).consume()
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        lines: list[str] = []
+
+        def walk(plan: Any, depth: int) -> None:
+            if not plan:
+                return
+            op = plan.get("operatorType", "?") if isinstance(plan, dict) else plan.operator_type
+            args = plan.get("args", {}) if isinstance(plan, dict) else plan.arguments
+            rows = args.get("EstimatedRows")
+            details = args.get("Details", "")
+            estimate = f" (~{float(rows):.0f} rows)" if rows is not None else ""
+            lines.append(f"{'  ' * depth}{op}{estimate} {details}".rstrip())
+            children = plan.get("children", []) if isinstance(plan, dict) else plan.children
+            for child in children:
+                walk(child, depth + 1)
+
+        walk(summary.plan, 0)
+        return "\n".join(lines)
+
     def _translate(self, exc: Exception) -> Exception:
         code = getattr(exc, "code", "") or ""
         message = getattr(exc, "message", None) or _first_line(exc)

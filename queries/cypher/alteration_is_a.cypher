@@ -1,4 +1,5 @@
 // name: alteration_is_a
+// question: Which alteration lies under which broader one (allele -> codon -> gene class)?
 // description: Every narrower -> broader alteration link (allele -> codon -> gene class), for walking the hierarchy in code.
 // returns: id, broader_id
 // example:

@@ -1,4 +1,5 @@
 // name: approval_index
+// question: Which biomarker indications has an agency approved, for which drugs, alterations and tumour types?
 // description: One agency's biomarker indications with their drugs, required alterations and tumour types (the Nye Metoder loader matches decisions against it).
 // params: agency (EMA, FDA, Health Canada, HPRA)
 // returns: id, text, tissue_agnostic, drug_id, alteration_id, tumour_id

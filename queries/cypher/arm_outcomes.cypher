@@ -1,4 +1,5 @@
 // name: arm_outcomes
+// question: What happened to each patient treated in a trial arm or registry cohort?
 // description: Every outcome recorded in a trial arm or registry cohort, with the arm's trial, status and therapy (cohort analytics compute the two-stage decision from these rows).
 // returns: arm_id, arm, trial_id, status, synthetic, therapy, outcome_id, treatment_start, best_response, evaluable, benefit, pfs_months, pfs_event, os_months, os_event
 // example:

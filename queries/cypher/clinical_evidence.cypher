@@ -1,4 +1,5 @@
 // name: clinical_evidence
+// question: Which alteration-therapy-tumour combinations have clinical evidence of benefit?
 // description: Predictive evidence supporting sensitivity at the given levels (CIViC A/B; MOAlmanac's Approval), per alteration x therapy drug x tumour type, with each publication's year.
 // params: levels (list of level values, in each source's own framework)
 // returns: evidence_id, source, source_version, level, framework, alteration_id, alteration, tumour_code, tumour, therapy_id, therapy, drug_id, year

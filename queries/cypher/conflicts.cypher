@@ -1,4 +1,5 @@
 // name: conflicts
+// question: Where do sources disagree: sensitivity and resistance for the same alteration, therapy and tumour type?
 // description: Alteration, therapy and tumour type with supporting sensitivity evidence and supporting resistance evidence.
 // returns: alteration, therapy, tumour_code, tumour, sensitivity (evidence ids), resistance (evidence ids)
 // example:

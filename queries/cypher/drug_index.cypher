@@ -1,4 +1,5 @@
 // name: drug_index
+// question: Which drugs does the graph know, under which spellings?
 // description: Every drug's id, INN and lookup keys (loaders match other spellings against it).
 // returns: id, name, keys
 // example:

@@ -1,4 +1,5 @@
 // name: evidence_for_alterations
+// question: What evidence is there about these alterations?
 // description: Evidence about any of the given alterations, with tumour type, therapy and each source's own level.
 // params: alteration_ids (list of Alteration ids: the alteration and the broader ones it IS_A)
 // returns: evidence_id, source, source_version, kind, evidence_type, level, framework, amp_tier, significance, direction, rating, alteration_id, alteration, tumour_code, tumour, therapy_id, therapy

@@ -1,4 +1,5 @@
 // name: evidence_for_drug
+// question: For which alterations and tumour types does a drug have evidence?
 // description: The alterations and tumour types a drug has evidence for (alone or in a combination), per source.
 // params: name (string, lower-case INN), key (string, its spelling-independent match key)
 // returns: drug, therapy, alteration, tumour_code, tumour, source, items, levels, significances

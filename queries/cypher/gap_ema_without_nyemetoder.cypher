@@ -1,4 +1,5 @@
 // name: gap_ema_without_nyemetoder
+// question: Which EMA-approved biomarker indications has no Nye Metoder method assessed?
 // description: EMA biomarker indications that no current Nye Metoder decision assesses (the Cypher form of `oncograph gaps ema-without-nyemetoder` without --as-of), with the approval that makes each row matter.
 // returns: alteration, therapy, tumour_code, approval_id, approved, text
 // example:

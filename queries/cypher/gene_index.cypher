@@ -1,4 +1,5 @@
 // name: gene_index
+// question: Which HGNC genes are loaded, with their aliases and previous symbols?
 // description: Every HGNC gene with its aliases, previous symbols and Entrez id (loaders build their gene index from it).
 // returns: id, symbol, aliases, previous, entrez
 // example:

@@ -1,4 +1,5 @@
 // name: gene_lookup
+// question: Which gene does a symbol, alias or previous symbol name?
 // description: Genes whose approved symbol, alias or previous symbol matches; the approved symbol first.
 // params: symbol (string, upper case)
 // returns: hgnc_id, symbol, name, current (bool: the approved symbol matched)

@@ -1,4 +1,5 @@
 // name: hta_decisions
+// question: What has an HTA body decided, on which drugs, biomarkers and indications?
 // description: Every HTA decision of one body (current and superseded), with its therapy's drugs, the alterations and tumour types it names and the regulatory indications it assesses.
 // params: body (Nye Metoder, HSE)
 // returns: id, method_id, status, decision_date, valid_from, valid_to, current, text, decision_full, source, source_version, therapy_id, therapy, drug_id, alteration_id, alteration, tumour_code, assesses

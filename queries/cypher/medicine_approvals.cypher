@@ -1,4 +1,5 @@
 // name: medicine_approvals
+// question: When were the medicines authorised, under which pathway, and are they still?
 // description: Marketing authorisations of whole medicines (EMA medicines list, FDA first approvals) with pathway, orphan status and dates, per drug.
 // returns: id, agency, product, application_number, approval_type, first_approval_date, valid_to, status, orphan, atc_code, url, source, source_version, drug_id, drug
 // example:

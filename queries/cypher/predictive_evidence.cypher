@@ -1,4 +1,5 @@
 // name: predictive_evidence
+// question: Which predictive evidence is there, per alteration, tumour type and therapy?
 // description: Every predictive evidence item with the alteration it is about, its tumour type and therapy, and each source's own level (the tumour-board matcher indexes these by alteration).
 // returns: evidence_id, source, source_version, kind, level, framework, significance, direction, rating, alteration_id, alteration, tumour_code, tumour, therapy_id, therapy
 // example:

@@ -1,4 +1,5 @@
 // name: regulatory_indications
+// question: Which regulatory indications are there, with their dates, drugs, biomarkers and tumour types?
 // description: Every regulatory indication (FDA, EMA, Health Canada, HPRA) with its therapy's drugs, required alterations, tumour types and dates.
 // returns: id, agency, product, approval_type, first_approval_date, valid_from, valid_to, tissue_agnostic, text, url, source, source_version, therapy_id, therapy, drug_id, alteration_id, alteration, tumour_code, tumour
 // example:

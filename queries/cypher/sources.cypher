@@ -1,4 +1,5 @@
 // name: sources
+// question: Which releases are loaded, under which licence, and how did their last load end?
 // description: Every dataset release loaded, with licence, checksum and the state of its last run.
 // returns: id, name, version, licence, file_name, checksum_sha256, last_run_status, last_run_finished_at, last_complete_run_id
 // example:

@@ -1,4 +1,5 @@
 // name: study_outcomes
+// question: How did the patients of de-identified studies fare, by treatment class and tumour type?
 // description: Patients of de-identified studies (not in a trial arm) with their treatment class, tumour type (and its OncoTree main type) and overall survival.
 // returns: study, patient_id, treatment_class, tumour_code, tumour, main_type, os_months, os_event
 // example:

@@ -1,4 +1,5 @@
 // name: trial_arms
+// question: Which trial arms and cohorts are there, with their therapy, biomarkers and tumour types?
 // description: Trial arms and registry cohorts with their therapy, required (and excluded) alterations, tumour types, status and how many outcomes are recorded.
 // returns: id, trial_id, name, status, tissue_agnostic, biomarker_text, excluded, synthetic, therapy_id, therapy, drug_id, alteration_id, alteration, tumour_code, outcomes
 // example:

@@ -1,4 +1,5 @@
 // name: tumour_index
+// question: Which OncoTree tumour types are loaded, under which names?
 // description: Every OncoTree tumour type with its name and lookup keys (loaders map diseases with it).
 // returns: code, name, keys
 // example:

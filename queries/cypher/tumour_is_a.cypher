@@ -1,4 +1,5 @@
 // name: tumour_is_a
+// question: Which tumour type lies under which (OncoTree child -> parent)?
 // description: Every OncoTree child -> parent link, for walking the tumour hierarchy in code.
 // returns: code, parent
 // example:

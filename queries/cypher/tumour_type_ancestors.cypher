@@ -1,4 +1,5 @@
 // name: tumour_type_ancestors
+// question: What are a tumour type's broader types in OncoTree?
 // description: Every ancestor of a tumour type in the OncoTree hierarchy, root last.
 // params: code (string, an OncoTree code)
 // returns: code, name, level

@@ -1,4 +1,5 @@
 // name: tumour_type_descendants
+// question: Which tumour types lie under a given one?
 // description: Every tumour type below one in the OncoTree hierarchy (evidence for the parent applies to these).
 // params: code (string, an OncoTree code)
 // returns: code, name, level

@@ -1,4 +1,5 @@
 // name: tumour_type_lookup
+// question: Which tumour type does a code, name or previous code name?
 // description: Tumour types whose OncoTree code, name or previous code matches; exact code first.
 // params: code (string, upper case), key (string, lower case)
 // returns: code, name, main_type, tissue, level, release, exact_code (bool)

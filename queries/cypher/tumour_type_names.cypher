@@ -1,4 +1,5 @@
 // name: tumour_type_names
+// question: What are the OncoTree codes and names?
 // description: Every tumour type's code and name (for suggestions when a lookup fails).
 // returns: code, name
 MATCH (t:TumourType)
