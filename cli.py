@@ -909,6 +909,83 @@ def schema(settings: Settings, fmt: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--against",
+    "against",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The other (earlier) embedded store directory.",
+)
+@click.option("--against-neo4j-database", help="The other database on the same Neo4j server.")
+@click.option("--source", default="civic", show_default=True, help="Whose evidence to compare.")
+@click.option(
+    "--sentinels",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Cases to re-answer, one 'BRAF V600E | MEL' per line.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Changes shown per kind (table).",
+)
+@click.pass_obj
+def diff(
+    settings: Settings,
+    against: Path | None,
+    against_neo4j_database: str | None,
+    source: str,
+    sentinels: Path | None,
+    fmt: str,
+    limit: int,
+) -> None:
+    """Compare this store with an earlier one: evidence added, removed and changed (level,
+    significance, ...), approvals and decisions that changed, and sentinel cases whose top
+    answers moved.
+
+    Example: oncograph --store new-store diff --against old-store --sentinels cases.txt"""
+    import dataclasses
+
+    from graph_loader.backends import StoreConfig, open_store
+    from ontology.errors import ConfigError
+    from queries.diff import diff as compare
+    from queries.diff import read_sentinels
+
+    if (against is None) == (against_neo4j_database is None):
+        raise ConfigError("give --against DIR or --against-neo4j-database NAME")
+    if against is not None:
+        other = StoreConfig(store_dir=against)
+    else:
+        config = settings.config()
+        if config.neo4j is None:
+            raise ConfigError("--against-neo4j-database needs a Neo4j store (--neo4j-uri)")
+        other = StoreConfig(neo4j=dataclasses.replace(config.neo4j,
+                                                      database=against_neo4j_database))  # fmt: skip
+    cases = read_sentinels(sentinels.read_text("utf-8")) if sentinels else None
+    with open_store(other) as before, settings.open() as after:
+        report = compare(before, after, source, cases)
+    if fmt == "json":
+        click.echo(report.model_dump_json(indent=2))
+        return
+    click.echo(f"{source}: {', '.join(report.versions[0]) or '-'} -> "
+               f"{', '.join(report.versions[1]) or '-'}")  # fmt: skip
+    for name, n in report.counts().items():
+        click.echo(f"  {name}: {n:,}")
+    shown: dict[str, int] = {}
+    for c in report.changes:
+        k = f"{c.kind} {c.change}"
+        shown[k] = shown.get(k, 0) + 1
+        if shown[k] > limit:
+            continue
+        fields = "; ".join(f"{f} {a!r} -> {b!r}" for f, (a, b) in c.fields.items())
+        click.echo(f"{c.change:8} {c.kind:9} {c.id}  {fields or c.summary}")
+    for s in report.sentinels:
+        mark = "CHANGED" if s.changed else "same"
+        click.echo(f"sentinel {mark}: {s.case}: {', '.join(s.before)} -> {', '.join(s.after)}")
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
 @click.pass_obj
