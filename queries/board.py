@@ -33,11 +33,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from ontology.normalise import AlterationConcept, with_broader
-from ontology.vocab import AlterationKind, HtaBody
+from ontology.vocab import AlterationKind
 from queries import find_tumour_type, list_sources
 from queries.catalog import CypherRunner, run_named
 from queries.cohorts import ArmOption, arm_index, arm_summaries, is_solid, match_arms
-from queries.hta import HtaFacts, _decisions_in_force
+from queries.hta import HtaFacts, decisions_in_force
 from queries.patient import Observed
 
 TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "X")
@@ -230,7 +230,7 @@ def match_patient(
     """Options for each observed alteration (the same alteration given twice is matched once)."""
     facts = index.facts
     anc = set(ancestors)
-    decisions, _ = _decisions_in_force(facts, None)
+    decisions, _ = decisions_in_force(facts, None)
     out = []
     seen: set[str] = set()
     for obs in observed:
@@ -353,6 +353,3 @@ def board_report(
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         alterations=results, sources=index.sources,
     )  # fmt: skip
-
-
-__all__ = ["BoardIndex", "BoardReport", "HtaBody", "board_report", "match_patient", "tier"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -306,11 +305,3 @@ def neighbourhood(g: nx.MultiDiGraph, centre: str, depth: int = 1) -> list[dict[
          for n, d in sub.nodes(data=True) if n != centre),
         key=lambda r: (r["distance"], r["label"], r["name"]),
     )  # fmt: skip
-
-
-def counts(g: nx.MultiDiGraph) -> tuple[int, int]:
-    return g.number_of_nodes(), g.number_of_edges()
-
-
-def labels_of(nodes: Iterable[str], g: nx.MultiDiGraph) -> set[str]:
-    return {g.nodes[n]["label"] for n in nodes}

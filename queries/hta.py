@@ -242,7 +242,7 @@ def gap(facts: HtaFacts, name: str, as_of: dt.date | None = None) -> GapAnswer:
     return GapAnswer(gap=name, title=GAPS[name], as_of=as_of, rows=rows, undated_left_out=undated)
 
 
-def _decisions_in_force(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[Fact], int]:
+def decisions_in_force(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[Fact], int]:
     out, undated = [], 0
     for d in facts.decisions.values():
         state = facts.in_force(d, as_of, decision=True)
@@ -281,7 +281,7 @@ def _decided(facts: HtaFacts, decisions: list[Fact], drugs: set[str], alteration
 
 
 def _evidence_without_decision(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated = _decisions_in_force(facts, as_of)
+    decisions, undated = decisions_in_force(facts, as_of)
     groups: dict[tuple[str, str, str | None], list[Fact]] = defaultdict(list)
     for e in facts.evidence.values():
         known = facts.evidence_known(e, as_of)
@@ -311,7 +311,7 @@ def _evidence_without_decision(facts: HtaFacts, as_of: dt.date | None) -> tuple[
 
 
 def _ema_without_nyemetoder(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated_d = _decisions_in_force(facts, as_of)
+    decisions, undated_d = decisions_in_force(facts, as_of)
     assessed = {a for d in decisions for a in d.extra}
     ema, undated = _indications_in_force(facts, Agency.EMA.value, as_of)
     rows = []
@@ -331,7 +331,7 @@ def _ema_without_nyemetoder(facts: HtaFacts, as_of: dt.date | None) -> tuple[lis
 
 
 def _not_introduced_newer(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated = _decisions_in_force(facts, as_of)
+    decisions, undated = decisions_in_force(facts, as_of)
     indications, undated_i = _indications_in_force(facts, None, as_of)
     rows = []
     for d in decisions:
@@ -430,7 +430,7 @@ class CoverageRow(BaseModel):
 def coverage(facts: HtaFacts, as_of: dt.date | None = None) -> list[CoverageRow]:
     """Alteration x therapy x tumour type against evidence, EMA, FDA, Nye Metoder, trial arms
     and outcomes; a row for every triple any of them names."""
-    decisions, _ = _decisions_in_force(facts, as_of)
+    decisions, _ = decisions_in_force(facts, as_of)
     indications, _ = _indications_in_force(facts, None, as_of)
     keys: dict[tuple[str, str, str | None], tuple[str, str | None]] = {}
     evidence = [e for e in facts.evidence.values() if facts.evidence_known(e, as_of)]
@@ -549,7 +549,7 @@ def chain(
             undated += 1
         elif state:
             approvals[i.row["therapy_id"]].append(i)
-    decisions, undated_d = _decisions_in_force(facts, as_of)
+    decisions, undated_d = decisions_in_force(facts, as_of)
     undated += undated_d
     # therapies known only from a Norwegian decision on the alteration (no evidence loaded)
     decided_only = {
