@@ -32,7 +32,7 @@ from graph_loader.files import RawFile
 from graph_loader.framework import Rejection, SourceMeta, TransformResult
 from graph_loader.privacy import check_header, check_rows
 from graph_loader.regulatory import split_substances
-from graph_loader.tables import MALFORMED, parse_date, read_table
+from graph_loader.tables import MALFORMED, checked_rows, parse_date, read_table
 from ontology import two_stage as rules
 from ontology.models import Evidence, Outcome, Patient, Trial, TrialArm
 from ontology.normalise import GeneIndex, TumourIndex, normalise_alteration
@@ -136,15 +136,7 @@ def transform_registry(
                                                            retrieved_at))  # fmt: skip
     collect = ConceptCollector(result, genes)
     seen: dict[str, int] = {}
-    for line, row in rows:
-        result.rows_read += 1
-
-        def reject(reason: str, detail: str, column: str | None = None, at: int = line) -> None:
-            result.rejections.append(Rejection(raw.name, at, reason, detail, column))
-
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
+    for line, row, reject in checked_rows(raw.name, rows, result):
         trial, cohort = str(row["trial_id"]).strip(), str(row["cohort_id"]).strip()
         if not trial or not cohort:
             reject("missing trial or cohort id", "both trial_id and cohort_id are required")
@@ -230,15 +222,7 @@ def transform_outcomes(
     per_arm: dict[str, list[tuple[dt.date, str, bool | None, bool]]] = defaultdict(list)
     synthetic_arms: dict[str, bool] = {}
     seen: dict[str, int] = {}
-    for line, row in rows:
-        result.rows_read += 1
-
-        def reject(reason: str, detail: str, column: str | None = None, at: int = line) -> None:
-            result.rejections.append(Rejection(raw.name, at, reason, detail, column))
-
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
+    for line, row, reject in checked_rows(raw.name, rows, result):
         pseudonym = str(row["pseudonym"]).strip()
         trial, cohort = str(row["trial_id"]).strip(), str(row["cohort_id"]).strip()
         arm_id = f"{trial}/{cohort}"

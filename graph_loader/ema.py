@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.framework import SourceMeta, TransformResult
 from graph_loader.regulatory import ONCOLOGY, therapy_of, version_from_name
-from graph_loader.tables import MALFORMED, parse_date, read_table
+from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.models import Approval
 from ontology.vocab import Agency, ApprovalType, Label, RelType
 
@@ -55,15 +55,7 @@ def transform(
     result = TransformResult(source=META.for_file(raw, version, retrieved_at))
     collect = ConceptCollector(result)
     seen: dict[str, int] = {}
-    for line, row in rows:
-        result.rows_read += 1
-
-        def reject(reason: str, detail: str, column: str | None = None, at: int = line) -> None:
-            result.rejections.append(Rejection(raw.name, at, reason, detail, column))
-
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
+    for line, row, reject in checked_rows(raw.name, rows, result):
         if str(row["Category"]).strip() != "Human":
             result.skipped["veterinary medicine"] += 1
             continue

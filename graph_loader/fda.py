@@ -16,9 +16,9 @@ import datetime as dt
 
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.framework import SourceMeta, TransformResult
 from graph_loader.regulatory import ONCOLOGY, therapy_of, version_from_name
-from graph_loader.tables import MALFORMED, parse_date, read_table
+from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.models import Approval
 from ontology.vocab import Agency, ApprovalType, Label, RelType
 
@@ -45,15 +45,7 @@ def transform(
     collect = ConceptCollector(result)
     seen: dict[str, int] = {}
     dates: list[dt.date] = []
-    for line, row in rows:
-        result.rows_read += 1
-
-        def reject(reason: str, detail: str, column: str | None = None, at: int = line) -> None:
-            result.rejections.append(Rejection(raw.name, at, reason, detail, column))
-
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
+    for line, row, reject in checked_rows(raw.name, rows, result):
         use = " ".join(f"{row['Abbreviated Indication(s)']} {row['Approved Use(s)']}".split())
         if not ONCOLOGY.search(use):
             result.skipped["not a cancer medicine"] += 1

@@ -27,10 +27,10 @@ from typing import Any
 
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.framework import SourceMeta, TransformResult
 from graph_loader.indications import IndicationIndex, match_indications, read_norwegian
 from graph_loader.regulatory import split_substances
-from graph_loader.tables import MALFORMED, parse_date, read_table
+from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.models import HtaDecision
 from ontology.normalise import drug_match_key, normalise_drug_name
 from ontology.vocab import HtaBody, Label, NyeMetoderStatus, RelType, TherapyType
@@ -113,15 +113,8 @@ def _status_text(row: dict[str, Any]) -> str:
 def _valid_rows(raw: RawFile, result: TransformResult):  # type: ignore[no-untyped-def]
     """(method id, row, decision date) of each valid row; the others become rejections."""
     seen: dict[str, int] = {}
-    for line, row in read_table(raw, COLUMNS, "ID-nr", "the Nye Metoder decision workbook"):
-        result.rows_read += 1
-
-        def reject(reason: str, detail: str = "", column: str | None = None, at: int = line):  # type: ignore[no-untyped-def]
-            result.rejections.append(Rejection(raw.name, at, reason, detail, column))
-
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
+    rows = read_table(raw, COLUMNS, "ID-nr", "the Nye Metoder decision workbook")
+    for line, row, reject in checked_rows(raw.name, rows, result):
         method_id = str(row["ID-nr"]).strip()
         if not METHOD_ID.match(method_id):
             reject("malformed method id", f"{method_id!r}, expected ID<year>_<number>", "ID-nr")

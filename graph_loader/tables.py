@@ -12,15 +12,37 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graph_loader.files import RawFile
+from graph_loader.framework import Rejection, TransformResult
 from ontology.errors import InputFileError
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MALFORMED = "__malformed__"  # key of a row that could not be split into the header's columns
 
 Row = tuple[int, dict[str, Any]]  # (line or spreadsheet row number, {column: value})
+Reject = Callable[..., None]  # reject(reason, detail="", column=None): a rejection at the row
+
+
+def checked_rows(
+    file: str, rows: list[Row], result: TransformResult
+) -> Iterator[tuple[int, dict[str, Any], Reject]]:
+    """Each well-formed row with its line and a ``reject`` that records a rejection of that row;
+    counts every row read and rejects malformed ones (wrong number of fields) itself."""
+    for line, row in rows:
+        result.rows_read += 1
+
+        def reject(
+            reason: str, detail: str = "", column: str | None = None, at: int = line
+        ) -> None:
+            result.rejections.append(Rejection(file, at, reason, detail, column))
+
+        if MALFORMED in row:
+            reject("malformed row", row[MALFORMED])
+            continue
+        yield line, row, reject
 
 
 def read_table(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> list[Row]:
