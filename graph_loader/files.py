@@ -10,9 +10,11 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ontology.errors import InputFileError
 
@@ -44,6 +46,17 @@ class RawFile:
                 column=column,
             ) from None
         return text.removeprefix("\ufeff")
+
+    def json(self, what: str = "") -> Any:
+        """The file parsed as JSON; a syntax error gives file, line and column (and ``what`` was
+        expected)."""
+        try:
+            return json.loads(self.text())
+        except json.JSONDecodeError as exc:
+            expected = f"; expected {what}" if what else ""
+            raise InputFileError(
+                self.name, f"not valid JSON ({exc.msg}){expected}", exc.lineno, exc.colno
+            ) from None
 
 
 def read_file(path: str | Path) -> RawFile:

@@ -19,7 +19,6 @@ beside it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -89,12 +88,7 @@ def read_release(directory: str | Path) -> dict[str, RawFile]:
 
 
 def _json(raw: RawFile, expect: type) -> Any:
-    try:
-        doc = json.loads(raw.text())
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            raw.name, f"not valid JSON ({exc.msg})", exc.lineno, exc.colno
-        ) from None
+    doc = raw.json()
     if not isinstance(doc, expect):
         raise InputFileError(raw.name, f"expected a JSON {expect.__name__}")
     return doc

@@ -13,7 +13,6 @@ Licence: OncoTree is CC BY 4.0 (Memorial Sloan Kettering Cancer Center); attribu
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -142,18 +141,6 @@ def _records_from_tsv(raw: RawFile, rejections: list[Rejection]) -> tuple[list[_
     return records, read
 
 
-def _parse_json(raw: RawFile, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            raw.name,
-            f"not valid JSON ({exc.msg}); expected an OncoTree tree or list of tumour types",
-            line=exc.lineno,
-            column=exc.colno,
-        ) from None
-
-
 def transform(
     raw: RawFile, version: str | None = None, retrieved_at: str | None = None
 ) -> TransformResult:
@@ -171,7 +158,7 @@ def transform(
     if not stripped:
         raise InputFileError(raw.name, "the file is empty; expected OncoTree JSON or TSV", line=1)
     if stripped[0] in "{[" or raw.base_name.lower().endswith(".json"):
-        doc = _parse_json(raw, text)
+        doc = raw.json("an OncoTree tree or list of tumour types")
         if isinstance(doc, dict):
             if not doc:
                 raise InputFileError(raw.name, "empty JSON object; expected an OncoTree tree")

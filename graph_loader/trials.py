@@ -17,7 +17,6 @@ Licence: ClinicalTrials.gov content is in the U.S. public domain.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -115,12 +114,7 @@ def _parse_xml(raw: RawFile) -> dict[str, Any]:
 
 
 def _parse_json(raw: RawFile) -> dict[str, Any]:
-    try:
-        doc = json.loads(raw.text())
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            raw.name, f"not valid JSON ({exc.msg})", exc.lineno, exc.colno
-        ) from None
+    doc = raw.json("a ClinicalTrials.gov API v2 study record")
     p = doc.get("protocolSection") if isinstance(doc, dict) else None
     if not isinstance(p, dict):
         raise InputFileError(raw.name, "no protocolSection; expected a ClinicalTrials.gov API v2 "
