@@ -210,14 +210,9 @@ def stats(settings: Settings, fmt: str) -> None:
     with settings.open() as store:
         result = graph_stats(store)
         location = f"{store.backend} store at {store.location()}"
-    rows = [{"kind": "node", "name": r.name, "count": r.count} for r in result.nodes]
-    rows += [
-        {"kind": "relationship", "name": r.name, "count": r.count} for r in result.relationships
-    ]
     if fmt == "table":
-        rows = [r for r in rows if r["count"]]
         click.echo(location)
-    click.echo(render(rows, fmt))
+    click.echo(render(result.rows(nonzero=fmt == "table"), fmt))
     if fmt == "table":
         click.echo(
             f"total: {result.total_nodes:,} nodes, {result.total_relationships:,} relationships"
@@ -245,13 +240,7 @@ def tumour(settings: Settings, query: str) -> None:
 
     with settings.open() as store:
         match = find_tumour_type(store, query)
-    t = match.tumour_type
-    click.echo(f"{t.code}  {t.name}  (OncoTree {t.release}, matched by {match.matched_by})")
-    click.echo(f"  main type: {t.main_type or '-'}; tissue: {t.tissue or '-'}; level {t.level}")
-    if match.ancestors:
-        click.echo("  is a: " + " > ".join(f"{a.code} ({a.name})" for a in match.ancestors))
-    for other in match.others:
-        click.echo(f"  also matches: {other.code} ({other.name})")
+    click.echo(match.render_text())
 
 
 @cli.command()
@@ -282,45 +271,7 @@ def evidence(settings: Settings, gene: str, alteration: str, tumour: str | None,
 
     with settings.open() as store:
         answer = evidence_for(store, gene, alteration, tumour)
-    if fmt == "json":
-        click.echo(answer.model_dump_json(indent=2))
-        return
-    where = f" in {answer.tumour_code}" if answer.tumour_code else ""
-    click.echo(
-        f"{answer.alteration}{where}: {sum(len(g.evidence) for g in answer.by_therapy)} "
-        f"evidence items with a therapy (also via {', '.join(answer.broader) or '-'})"
-    )
-    if answer.tumour_code:
-        click.echo(
-            f"  tumour: {answer.tumour_code}, applies from "
-            f"{' > '.join(answer.tumour_ancestors) or '-'}; "
-            f"{answer.off_label_count} more in other tumour types (off-label, not shown)"
-        )
-    for group in answer.by_therapy:
-        by_source: dict[str, list[str]] = {}
-        for e in group.evidence:
-            mark = "" if e.direction == "supports" else "(does not support) "
-            by_source.setdefault(f"{e.source}@{e.source_version}", []).append(
-                f"{e.level} {mark}{e.significance} {e.evidence_id.split(':')[-1]}"
-                + ("" if e.alteration_match == "exact" else f" via {e.alteration_match}")
-                + (
-                    ""
-                    if e.tumour_match in ("same", "any")
-                    else f" [{e.tumour_match} {e.tumour_code}]"
-                )
-            )
-        click.echo(f"\n{group.therapy}  (best level {group.best_level})")
-        for src, items in by_source.items():
-            click.echo(
-                f"  {src}: "
-                + "; ".join(items[:8])
-                + (f"; ... {len(items) - 8} more" if len(items) > 8 else "")
-            )
-    if answer.without_therapy:
-        click.echo(
-            f"\nwithout a therapy (prognostic, diagnostic, ...): "
-            f"{len(answer.without_therapy)} items"
-        )
+    click.echo(answer.model_dump_json(indent=2) if fmt == "json" else answer.render_text())
 
 
 # drugs of the Nye Metoder sample: the demo lists their gaps first
@@ -353,33 +304,7 @@ def chain(
     day = as_of.date() if as_of else None
     with settings.open() as store:
         answer = build_chain(store, gene, alteration, tumour, day)
-    if fmt == "json":
-        click.echo(answer.model_dump_json(indent=2))
-        return
-    where = f" in {answer.tumour_code} ({answer.tumour})" if answer.tumour_code else ""
-    when = f", as of {day}" if day else ", current state"
-    click.echo(f"{answer.alteration}{where}{when}; also via {', '.join(answer.broader) or '-'}")
-    if answer.undated_left_out:
-        click.echo(f"  ({answer.undated_left_out} approvals/decisions without a date left out)")
-    if not answer.therapies:
-        click.echo("  no evidence or approval for it")
-    for t in answer.therapies:
-        click.echo(f"\n{t.therapy}  (best evidence level {t.best_level}, {len(t.evidence)} items)")
-        for line in t.evidence[:3]:
-            click.echo(f"  evidence   {line}")
-        if len(t.evidence) > 3:
-            click.echo(f"  evidence   ... {len(t.evidence) - 3} more (oncograph evidence)")
-        for item in t.approvals:
-            click.echo(f"  approval   {item.by:<13} {str(item.date or 'undated'):<10} "
-                       f"{item.status or '':<11} {item.id} [{item.source}]")  # fmt: skip
-        for item in t.authorisations:
-            click.echo(f"  authorised {item.by:<13} {str(item.date or 'undated'):<10} "
-                       f"{item.text or ''} {item.id} ({item.status}) [{item.source}]")  # fmt: skip
-        for item in t.decisions:
-            click.echo(f"  Norway     {item.id} {item.status or '(no status)'} "
-                       f"{item.date or 'undated'} [{item.source}]")  # fmt: skip
-        if not t.decisions:
-            click.echo("  Norway     no Nye Metoder decision found")
+    click.echo(answer.model_dump_json(indent=2) if fmt == "json" else answer.render_text())
 
 
 @cli.command()
@@ -415,31 +340,18 @@ def gaps(
     not-introduced-newer       'Er ikke innført' with a newer approval or evidence
     fda-without-ema            FDA biomarker indication, no EMA counterpart
     coverage                   alteration x therapy x tumour against every source"""
-    from queries.hta import GAPS, HtaFacts, coverage, gap
+    from queries.hta import GAPS, coverage, gap, render_gaps
     from queries.output import render
+    from queries.snapshot import Snapshot
 
     day = as_of.date() if as_of else None
     with settings.open() as store:
-        facts = HtaFacts.fetch(store)
-    if which == "coverage":
-        rows = [r.model_dump() for r in coverage(facts, day)]
-        text = render(rows, fmt)
-    else:
-        answers = [gap(facts, name, day) for name in (GAPS if which == "all" else [which])]
-        if fmt == "table":
-            parts = []
-            for a in answers:
-                rows = [r.model_dump(exclude={"gap", "items"}) for r in a.rows]
-                shown = rows[:limit] if limit else rows
-                head = f"{a.gap}: {a.title}" + (f" (as of {day})" if day else "")
-                more = f"\n... {len(rows) - len(shown)} more" if len(shown) < len(rows) else ""
-                undated = (f"\n({a.undated_left_out} undated facts left out)"
-                           if a.undated_left_out else "")  # fmt: skip
-                parts.append(f"{head}\n{render(shown, 'table')}{more}{undated}")
-            text = "\n\n".join(parts)
+        snap = Snapshot(store)
+        if which == "coverage":
+            text = render([r.model_dump() for r in coverage(snap, day)], fmt)
         else:
-            rows = [r.model_dump() for a in answers for r in (a.rows[:limit] if limit else a.rows)]
-            text = render(rows, fmt)
+            names = GAPS if which == "all" else [which]
+            text = render_gaps([gap(snap, name, day) for name in names], fmt, limit)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {output}")
@@ -468,31 +380,12 @@ def cohorts(settings: Settings, by: str | None, tumour_level: str, exact: bool, 
     """Cohort analytics: per arm the IMPRESS/DRUP two-stage decision, disease control at week 16,
     responses and median PFS; per study, treatment class and tumour type the patients, deaths
     and median OS. Counts of 1-4 are shown as <5 unless --exact."""
-    from queries.cohorts import SUPPRESSION_NOTE, arm_summaries, study_summaries
-    from queries.output import render
+    from queries.cohorts import arm_summaries, render_cohorts, study_summaries
 
     with settings.open() as store:
         arms = arm_summaries(store, exact) if by in (None, "arm") else []
         studies = study_summaries(store, tumour_level, exact) if by in (None, "study") else []
-    if fmt != "table":
-        rows = [a.model_dump() for a in arms] + [s.model_dump() for s in studies]
-        click.echo(render(rows, fmt))
-        return
-    if by in (None, "arm"):
-        click.echo("Trial arms and cohorts (IMPRESS/DRUP two-stage rule: 1 of 8, then 5 of 24 "
-                   "with disease control at week 16)")  # fmt: skip
-        rows = [
-            a.model_dump(exclude={"trial_id", "synthetic"})
-            | {"arm_id": a.arm_id + (" (synthetic)" if a.synthetic else "")}
-            for a in arms
-        ]
-        click.echo(render(rows, "table", max_width=40))
-    if by in (None, "study"):
-        click.echo("\nDe-identified studies by treatment class and tumour type")
-        click.echo(render([s.model_dump() for s in studies], "table", max_width=40))
-    click.echo(
-        "\nNote: exact counts (not for sharing)." if exact else f"\nNote: {SUPPRESSION_NOTE}."
-    )
+    click.echo(render_cohorts(arms, studies, by, exact, fmt))
 
 
 @cli.command()
@@ -506,16 +399,13 @@ def arms(settings: Settings, alteration: str, tumour: str, all_statuses: bool, f
     via the alteration and OncoTree hierarchies, saying which.
 
     Example: oncograph arms --alteration "BRAF V600E" --tumour COAD"""
-    from ontology.errors import ConfigError
     from queries.cohorts import arm_options
+    from queries.evidence import split_gene_alteration
     from queries.output import render
 
-    gene, _, rest = alteration.strip().partition(" ")
-    if not rest.strip():
-        raise ConfigError(f"--alteration {alteration!r}: give the gene and the alteration, "
-                          "e.g. \"BRAF V600E\"")  # fmt: skip
+    gene, rest = split_gene_alteration(alteration)
     with settings.open() as store:
-        options = arm_options(store, gene, rest.strip(), tumour, include_closed=all_statuses)
+        options = arm_options(store, gene, rest, tumour, include_closed=all_statuses)
     rows = [o.model_dump(exclude={"synthetic"}) | {"arm_id": o.arm_id + (" (synthetic)" if
             o.synthetic else "")} for o in options]  # fmt: skip
     if fmt == "table" and not rows:
@@ -568,35 +458,11 @@ def report(
     tiered (ESCAT-like, with reasons), approvals, Nye Metoder status, open arms and outcomes.
 
     Example: oncograph report --alterations "BRAF V600E" --tumour COAD --output board.html"""
-    from graph_loader.files import read_file
-    from ontology.errors import ConfigError
+    from graph_loader.patient import read_patient_inputs
     from queries.board import board_report
-    from queries.patient import parse_copy_number, parse_fusions, parse_list, read_patient_file
     from queries.report import render_html
 
-    observed = []
-    name = sample or "patient"
-    if patient:
-        by_sample = read_patient_file(patient)
-        if sample is None and len(by_sample) > 1:
-            listed = ", ".join(sorted(by_sample)[:5])
-            raise ConfigError(f"{patient} holds {len(by_sample)} samples ({listed}...); "
-                              "choose one with --sample")  # fmt: skip
-        if sample is not None and sample not in by_sample:
-            raise ConfigError(f"no sample {sample!r} in {patient}; it has "
-                              f"{', '.join(sorted(by_sample)[:5])}")  # fmt: skip
-        name, items = (sample, by_sample[sample]) if sample else next(iter(by_sample.items()),
-                                                                       (name, []))  # fmt: skip
-        observed += items
-    if alterations:
-        observed += parse_list(alterations, "--alterations")
-    if fusions:
-        observed += parse_fusions(read_file(fusions))
-    if copy_number:
-        observed += parse_copy_number(read_file(copy_number))
-    if not observed:
-        raise ConfigError("no alteration given: use --patient, --alterations, --fusions or "
-                          "--copy-number")  # fmt: skip
+    name, observed = read_patient_inputs(patient, alterations, fusions, copy_number, sample)
     with settings.open() as store:
         result = board_report(store, observed, tumour, sample=name)
     if output:
@@ -608,11 +474,7 @@ def report(
     elif fmt == "html" and not output:
         click.echo(render_html(result))
     elif fmt == "table":
-        from queries.output import render
-
-        click.echo(f"{name}: {result.tumour_code} ({result.tumour}); "
-                   f"{len(result.alterations)} alteration(s)")  # fmt: skip
-        click.echo(render(result.summary(), "table", max_width=56))
+        click.echo(result.render_table())
 
 
 @cli.command()
@@ -639,48 +501,25 @@ def annotate(
     import time
 
     from graph_loader.files import read_file
+    from graph_loader.patient import maf_records
     from queries import find_tumour_type
     from queries.batch import BatchStats, annotate_maf, write_tsv
-    from queries.board import BoardIndex
+    from queries.snapshot import Snapshot
 
     started = time.perf_counter()
     raw = read_file(maf)
-    with settings.open() as store:
-        code = find_tumour_type(store, tumour).tumour_type.code if tumour else None
-        index = BoardIndex.fetch(store)
-        solid = {r["code"] for r in store.run(
-            "MATCH (t:TumourType) WHERE t.solid_tumour = true RETURN t.id AS code")}  # fmt: skip
     stats = BatchStats()
-    with output.open("w", encoding="utf-8", newline="") as out:
-        n = write_tsv(annotate_maf(index, raw, code, tumour_column, solid, stats), out)
+    with settings.open() as store:
+        snap = Snapshot(store)
+        code = find_tumour_type(snap, tumour).tumour_type.code if tumour else None
+        records = maf_records(raw, None if code else tumour_column)
+        with output.open("w", encoding="utf-8", newline="") as out:
+            n = write_tsv(annotate_maf(snap, records, code, stats, raw.base_name), out)
     click.echo(
         f"annotated {n:,} of {stats.rows:,} rows ({stats.skipped:,} not protein-changing) in "
         f"{time.perf_counter() - started:.1f} s; {stats.distinct_alterations:,} distinct "
         f"alterations, {stats.distinct_matches:,} distinct matches; wrote {output}"
     )
-
-
-def _centre(store: Any, alteration: str | None, drug: str | None, tumour: str | None) -> str:
-    """The networkx key of the node an export or analysis centres on."""
-    from ontology.errors import ConfigError
-    from ontology.normalise import drug_match_key, normalise_alteration
-    from queries import drug_index, find_gene, find_tumour_type
-    from queries.export import key
-
-    given = [x for x in (alteration, drug, tumour) if x]
-    if len(given) != 1:
-        raise ConfigError("give exactly one of --alteration, --drug, --tumour")
-    if alteration:
-        gene, _, rest = alteration.strip().partition(" ")
-        symbol = find_gene(store, gene)[0].symbol if rest else None
-        concept = normalise_alteration(symbol, rest or gene)
-        return key("Alteration", concept.id)
-    if drug:
-        found = drug_index(store).get(drug_match_key(drug))
-        if not found:
-            raise ConfigError(f"no drug {drug!r} in the graph")
-        return key("Drug", found[0])
-    return key("TumourType", find_tumour_type(store, tumour or "").tumour_type.code)
 
 
 @cli.command()
@@ -715,6 +554,7 @@ def export(
     (Biolink categories and predicates); every node and edge keeps its source and licence."""
     from queries.export import (
         around,
+        centre_key,
         check_shareable,
         to_networkx,
         write_graphml,
@@ -725,7 +565,7 @@ def export(
     with settings.open() as store:
         g = to_networkx(store)
         if alteration or drug or tumour:
-            g = around(g, _centre(store, alteration, drug, tumour), depth)
+            g = around(g, centre_key(store, alteration, drug, tumour), depth)
     if not allow_restricted:
         check_shareable(g)
     if fmt == "graphml":
@@ -753,11 +593,11 @@ def graph() -> None:
 def graph_neighbourhood(settings: Settings, alteration: str | None, drug: str | None,
                         tumour: str | None, depth: int, fmt: str) -> None:  # fmt: skip
     """What lies within DEPTH steps of a biomarker, drug or tumour type."""
-    from queries.export import neighbourhood, to_networkx
+    from queries.export import centre_key, neighbourhood, to_networkx
     from queries.output import render
 
     with settings.open() as store:
-        centre = _centre(store, alteration, drug, tumour)
+        centre = centre_key(store, alteration, drug, tumour)
         rows = neighbourhood(to_networkx(store), centre, depth)
     click.echo(render(rows, fmt))
 
@@ -768,10 +608,10 @@ def graph_neighbourhood(settings: Settings, alteration: str | None, drug: str | 
 @click.pass_obj
 def graph_reach(settings: Settings, alteration: str, steps: int) -> None:
     """The drugs reachable from an alteration within STEPS steps, each with a shortest path."""
-    from queries.export import drugs_within, to_networkx
+    from queries.export import centre_key, drugs_within, to_networkx
 
     with settings.open() as store:
-        centre = _centre(store, alteration, None, None)
+        centre = centre_key(store, alteration, None, None)
         found = drugs_within(to_networkx(store), centre, steps)
     for name, path in found:
         click.echo(f"{name}: {' -> '.join(path)}")
@@ -813,6 +653,11 @@ def graph_centrality(settings: Settings, top: int, fmt: str) -> None:
 )
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
 @click.option("--explain", is_flag=True, help="Show the plan instead of running (Neo4j).")
+@click.option(
+    "--cookbook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the cookbook (every catalog query with its answer on this store) to this file.",
+)
 @click.pass_obj
 def query(
     settings: Settings,
@@ -823,6 +668,7 @@ def query(
     fmt: str,
     output: Path | None,
     explain: bool,
+    cookbook: Path | None,
 ) -> None:
     """Run a saved (catalog) query by name, or your own Cypher file, with parameters.
 
@@ -833,6 +679,13 @@ def query(
     from queries.catalog import catalog, get
     from queries.output import render, rows_to_graphml
 
+    if cookbook is not None:
+        from queries.cookbook import cookbook_markdown
+
+        with settings.open() as store:
+            cookbook.write_text(cookbook_markdown(store), encoding="utf-8")
+        click.echo(f"wrote {cookbook}")
+        return
     if list_:
         rows = [{"name": n, "question": q.question, "params": q.params}
                 for n, q in sorted(catalog().items())]  # fmt: skip
@@ -867,45 +720,11 @@ def query(
 def schema(settings: Settings, fmt: str) -> None:
     """Every label and relationship type with its meaning, where its facts come from, its
     properties and how many there are in this store (docs/data-model.md has the same)."""
-    from ontology.metagraph import (
-        LABEL_DEFINITIONS,
-        PATTERNS,
-        REL_DEFINITIONS,
-        node_properties,
-        rel_properties,
-    )
-    from ontology.vocab import Label, RelType
-    from queries import graph_stats
+    from queries.describe import render_schema, schema_description
 
     with settings.open() as store:
-        stats = graph_stats(store)
-    nodes = {r.name: r.count for r in stats.nodes}
-    rels = {r.name: r.count for r in stats.relationships}
-    labels = [{
-        "label": label.value, "count": nodes.get(label.value, 0),
-        "meaning": LABEL_DEFINITIONS[label].meaning, "from": LABEL_DEFINITIONS[label].origin,
-        "properties": {p.name: p.type.value + ("" if not p.required else ", required")
-                       for p in node_properties(label)},
-    } for label in Label]  # fmt: skip
-    types = [{
-        "type": t.value, "count": rels.get(t.value, 0), "meaning": REL_DEFINITIONS[t].meaning,
-        "from": REL_DEFINITIONS[t].origin,
-        "patterns": [f"({a.value})-[:{t.value}]->({b.value})" for a, b in PATTERNS[t]],
-        "properties": [p.name for p in rel_properties(t)],
-    } for t in RelType]  # fmt: skip
-    if fmt == "json":
-        click.echo(json.dumps({"labels": labels, "relationships": types}, indent=2))
-        return
-    for item in labels:
-        click.echo(f"{item['label']} ({item['count']:,}): {item['meaning']}")
-        click.echo(f"  from: {item['from']}")
-        click.echo(
-            "  properties: " + ", ".join(f"{k} ({v})" for k, v in item["properties"].items())
-        )
-    click.echo("")
-    for item in types:
-        click.echo(f"{item['type']} ({item['count']:,}): {item['meaning']}")
-        click.echo(f"  from: {item['from']}; " + ", ".join(item["patterns"]))
+        description = schema_description(store)
+    click.echo(json.dumps(description, indent=2) if fmt == "json" else render_schema(description))
 
 
 @cli.command()
@@ -965,24 +784,7 @@ def diff(
     cases = read_sentinels(sentinels.read_text("utf-8")) if sentinels else None
     with open_store(other) as before, settings.open() as after:
         report = compare(before, after, source, cases)
-    if fmt == "json":
-        click.echo(report.model_dump_json(indent=2))
-        return
-    click.echo(f"{source}: {', '.join(report.versions[0]) or '-'} -> "
-               f"{', '.join(report.versions[1]) or '-'}")  # fmt: skip
-    for name, n in report.counts().items():
-        click.echo(f"  {name}: {n:,}")
-    shown: dict[str, int] = {}
-    for c in report.changes:
-        k = f"{c.kind} {c.change}"
-        shown[k] = shown.get(k, 0) + 1
-        if shown[k] > limit:
-            continue
-        fields = "; ".join(f"{f} {a!r} -> {b!r}" for f, (a, b) in c.fields.items())
-        click.echo(f"{c.change:8} {c.kind:9} {c.id}  {fields or c.summary}")
-    for s in report.sentinels:
-        mark = "CHANGED" if s.changed else "same"
-        click.echo(f"sentinel {mark}: {s.case}: {', '.join(s.before)} -> {', '.join(s.after)}")
+    click.echo(report.model_dump_json(indent=2) if fmt == "json" else report.render_text(limit))
 
 
 @cli.command()
@@ -1049,34 +851,19 @@ def demo(settings: Settings) -> None:
     """Load the bundled data (OncoTree, HGNC cancer genes, CIViC, a MOAlmanac subset, EMA and FDA
     lists, a Nye Metoder sample, NCI-MATCH, SYNTHETIC cohorts and outcomes) and print the HTA gap
     list."""
-    from graph_loader import BUNDLED, bundled_path, load_file
+    from graph_loader import load_bundled
     from queries import graph_stats
-    from queries.hta import GAPS, HtaFacts, gap
+    from queries.hta import demo_gap_list
 
     with settings.open(write=True) as store:
         click.echo(f"oncograph demo: {store.backend} store at {store.location()}")
-        store.apply_schema()
-        for name in BUNDLED:
-            report = load_file(store, name, bundled_path(name), progress=_progress())
+        for report in load_bundled(store, progress=_progress()):
             click.echo(report.render())
         stats = graph_stats(store)
         click.echo(
             f"\ngraph: {stats.total_nodes:,} nodes, {stats.total_relationships:,} relationships"
         )
-        facts = HtaFacts.fetch(store)
-    answers = [gap(facts, name) for name in GAPS]
-    click.echo("\nHTA gap list on the demo data (sample Nye Metoder decisions, MOAlmanac subset):")
-    for a in answers:
-        click.echo(f"\n{a.gap}: {len(a.rows)} rows. {a.title}")
-        rows = sorted(a.rows, key=lambda r: (r.therapy not in DEMO_FOCUS, r.alteration))
-        for r in rows[:5]:
-            where = f" in {r.tumour_code}" if r.tumour_code else ""
-            click.echo(f"  {r.alteration} + {r.therapy}{where}: {r.why[:110]}")
-    positive = [r for r in answers[0].rows if any(i.startswith("arm-result:") for i in r.items)]
-    click.echo("\nPositive basket-trial cohorts with no Nye Metoder decision (SYNTHETIC cohorts):")
-    for r in positive:
-        arm = next(i for i in r.items if i.startswith("arm-result:")).split()[0]
-        click.echo(f"  {r.alteration} + {r.therapy} in {r.tumour_code}: {arm.split(':', 1)[1]}")
+        click.echo("\n" + demo_gap_list(store, DEMO_FOCUS))
     click.echo(
         '\nTry: oncograph chain EGFR "exon 19 deletion" --tumour NSCLC; '
         "oncograph gaps fda-without-ema; oncograph gaps coverage --format csv --output "

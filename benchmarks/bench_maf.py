@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from graph_loader import BUNDLED, bundled_path, load_file  # noqa: E402
 from graph_loader.backends import StoreConfig, open_store  # noqa: E402
 from graph_loader.files import RawFile  # noqa: E402
+from graph_loader.patient import maf_records  # noqa: E402
 from ontology.normalise import parse_protein_change  # noqa: E402
 from queries.batch import BatchStats, annotate_maf, write_tsv  # noqa: E402
-from queries.board import BoardIndex  # noqa: E402
+from queries.snapshot import Snapshot  # noqa: E402
 
 CODES = ["LUAD", "LUSC", "NSCLC", "MEL", "COAD", "READ", "COADREAD", "PAAD", "BRCA", "IDC",
          "PRAD", "GBM", "THPA", "STAD", "BLCA", "HGSOC", "SACA", "GIST", "CHOL",
@@ -74,14 +75,12 @@ def run(backend: str, maf: bytes) -> dict:
                 for name in BUNDLED:
                     load_file(store, name, bundled_path(name))
                 started = time.perf_counter()
-                index = BoardIndex.fetch(store)
+                index = Snapshot(store).warm()
                 fetched = time.perf_counter() - started
-                query = "MATCH (t:TumourType) WHERE t.solid_tumour = true RETURN t.id AS code"
-                solid = {r["code"] for r in store.run(query)}
                 stats = BatchStats()
                 sink = io.StringIO()
-                n = write_tsv(annotate_maf(index, RawFile("synthetic.maf", maf), None,
-                                           "ONCOTREE_CODE", solid, stats), sink)  # fmt: skip
+                records = maf_records(RawFile("synthetic.maf", maf), "ONCOTREE_CODE")
+                n = write_tsv(annotate_maf(index, records, None, stats), sink)
                 seconds = time.perf_counter() - started
             finally:
                 if backend == "neo4j":

@@ -3,7 +3,15 @@ framework that writes results in batches with run ids and a load report, and the
 
 from graph_loader.backends import GraphStore, StoreConfig, open_store
 from graph_loader.framework import LoadReport, Rejection, TransformResult, load
-from graph_loader.sources import BUNDLED, LOADERS, bundled_path, load_file, transform_file
+from graph_loader.sources import (
+    BUNDLED,
+    LOADERS,
+    SOURCES,
+    bundled_path,
+    load_bundled,
+    load_file,
+    transform_file,
+)
 
 __all__ = [
     "BUNDLED",
@@ -15,7 +23,9 @@ __all__ = [
     "TransformResult",
     "bundled_path",
     "load",
+    "load_bundled",
     "load_file",
+    "SOURCES",
     "open_store",
     "transform_file",
 ]

@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 
 from graph_loader.concepts import ConceptCollector
-from graph_loader.files import RawFile, TsvRow, read_file, read_tsv
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.files import BadRow, RawFile, directory_of, read_file, read_tsv
+from graph_loader.framework import NORMALISE, Rejection, Source, SourceMeta, TransformResult
 from ontology.errors import InputFileError
 from ontology.models import (
     Evidence,
@@ -134,8 +134,9 @@ def _rows(state: _State, raw: RawFile, required: tuple[str, ...], id_column: str
     header, rows = read_tsv(raw, required=required)
     for row in rows:
         state.result.rows_read += 1
-        if not isinstance(row, TsvRow):
-            state.result.rejections.append(Rejection(raw.name, row[0], "malformed row", row[1]))
+        if isinstance(row, BadRow):
+            state.result.rejections.append(Rejection(raw.name, row.line, "malformed row",
+                                                     row.reason))  # fmt: skip
             continue
         value = row.values[id_column].strip()
         if not value:
@@ -415,3 +416,16 @@ def _assertions(state: _State, raw: RawFile) -> None:
 
 
 __all__ = ["META", "find_release_files", "read_release", "transform", "version_from_name"]
+
+
+SOURCE = Source(
+    name="civic",
+    description=(
+        "CIViC monthly release directory (evidence, variants, molecular profiles, assertions; "
+        "load OncoTree and HGNC first so diseases and genes normalise)"
+    ),
+    meta=META,
+    read=directory_of("civic", read_release),
+    transform=transform,
+    needs=NORMALISE,
+)

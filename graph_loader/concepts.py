@@ -8,6 +8,7 @@ recorded by kind, with examples, for the load report.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graph_loader.framework import TransformResult
@@ -17,6 +18,7 @@ from ontology.normalise import (
     AlterationConcept,
     GeneIndex,
     drug_match_key,
+    normalise_alteration,
     normalise_drug_name,
     with_broader,
 )
@@ -108,3 +110,16 @@ class ConceptCollector:
         for did in drug_ids:
             self.rel(RelType.INCLUDES, Label.THERAPY, tid, Label.DRUG, did)
         return tid
+
+
+def alterations_from_text(text: str, genes: GeneIndex | None) -> list[AlterationConcept]:
+    """ "BRAF V600E; ERBB2 amplification" -> alteration concepts (gene symbol resolved via HGNC)."""
+    out = []
+    for part in (p.strip() for p in re.split(r"[;|]", text or "") if p.strip()):
+        gene, _, rest = part.partition(" ")
+        match = genes.resolve(gene) if genes is not None and len(genes) else None
+        symbol = match.symbol if match else gene.upper()
+        if not rest.strip():
+            raise ValueError(f"{part!r} names no alteration (expected e.g. 'BRAF V600E')")
+        out.append(normalise_alteration(symbol, rest.strip()))
+    return out

@@ -15,8 +15,8 @@ Licence: EMA website content may be reproduced with the source acknowledged (EMA
 from __future__ import annotations
 
 from graph_loader.concepts import ConceptCollector
-from graph_loader.files import RawFile
-from graph_loader.framework import SourceMeta, TransformResult
+from graph_loader.files import RawFile, one_file
+from graph_loader.framework import Source, SourceMeta, TransformResult
 from graph_loader.regulatory import ONCOLOGY, therapy_of, version_from_name
 from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.models import Approval
@@ -106,3 +106,16 @@ def transform(
         else:
             collect.miss("medicine without INN", number)
     return result
+
+
+SOURCE = Source(
+    name="ema",
+    description=(
+        "EMA medicines list (EPAR export .xlsx, or its rows as TSV/CSV): marketing authorisations"
+        " of cancer medicines with conditional/orphan flags and dates"
+    ),
+    meta=META,
+    read=one_file,
+    transform=transform,
+    needs={},
+)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from graph_loader.concepts import ConceptCollector
-from graph_loader.files import RawFile
-from graph_loader.framework import SourceMeta, TransformResult
+from graph_loader.files import RawFile, one_file
+from graph_loader.framework import Source, SourceMeta, TransformResult
 from graph_loader.regulatory import ONCOLOGY, therapy_of, version_from_name
 from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.models import Approval
@@ -82,3 +82,16 @@ def transform(
         latest = max(dates).isoformat() if dates else version_from_name(raw) or raw.sha256[:12]
         result.source = META.for_file(raw, latest, retrieved_at)
     return result
+
+
+SOURCE = Source(
+    name="fda",
+    description=(
+        "FDA compilation of NME and new biologic approvals (CSV): first approvals of cancer "
+        "medicines with accelerated-approval and orphan flags"
+    ),
+    meta=META,
+    read=one_file,
+    transform=transform,
+    needs={},
+)

@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,19 +75,46 @@ def read_file(path: str | Path) -> RawFile:
     return RawFile(str(path), data)
 
 
+def one_file(path: str | Path | RawFile) -> RawFile:
+    """A source read from one file (or given as bytes)."""
+    return path if isinstance(path, RawFile) else read_file(path)
+
+
+def directory_of(name: str, read: Callable[[Path], Any]) -> Callable[[Any], Any]:
+    """A source read from a release directory by ``read``; bytes cannot stand for a directory."""
+
+    def reader(path: str | Path | RawFile) -> Any:
+        if isinstance(path, RawFile):
+            from ontology.errors import ConfigError
+
+            raise ConfigError(f"{name} loads a directory, not one file")
+        return read(Path(path))
+
+    return reader
+
+
 @dataclass(frozen=True)
 class TsvRow:
     line: int  # 1-based line number in the file
     values: dict[str, str]
 
 
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be split into the header's columns: the caller rejects it with its
+    line and goes on (the one value every table reader uses for this)."""
+
+    line: int
+    reason: str
+
+
 def read_tsv(
     raw: RawFile, required: tuple[str, ...], delimiter: str = "\t"
-) -> tuple[list[str], Iterator[TsvRow | tuple[int, str]]]:
+) -> tuple[list[str], Iterator[TsvRow | BadRow]]:
     """Header and rows of a delimited file.
 
     The header must hold every ``required`` column (else :class:`InputFileError`). Each row is a
-    :class:`TsvRow`, or ``(line, reason)`` for a row with the wrong number of fields, so that the
+    :class:`TsvRow`, or a :class:`BadRow` for a row with the wrong number of fields, so that the
     caller rejects that row and goes on.
     """
     text = raw.text()
@@ -106,20 +133,22 @@ def read_tsv(
             line=1,
         )
 
-    def rows() -> Iterator[TsvRow | tuple[int, str]]:
+    def rows() -> Iterator[TsvRow | BadRow]:
         while True:
             try:
                 fields = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield (reader.line_num, f"unreadable row: {exc}")
+                yield BadRow(reader.line_num, f"unreadable row: {exc}")
                 continue
             line = reader.line_num
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) != len(header):
-                yield (line, f"{len(fields)} fields, expected {len(header)} (as in the header)")
+                yield BadRow(
+                    line, f"{len(fields)} fields, expected {len(header)} (as in the header)"
+                )
                 continue
             yield TsvRow(line, dict(zip(header, fields, strict=True)))
 

@@ -23,7 +23,7 @@ import json
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -84,6 +84,38 @@ class SourceMeta:
             file_name=raw.base_name,
             checksum_sha256=raw.sha256,
         )
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a source module declares, so that the registry loads every source with one loop:
+
+    * ``read``: how its input is read from what the user names (a file, a release directory, a
+      directory of snapshots), or passed through when given as bytes (a :class:`RawFile`);
+    * ``needs``: what it needs from the graph, as ``{transform keyword: how to read it from the
+      snapshot}`` (:class:`queries.snapshot.Snapshot`), e.g. the HGNC genes to normalise against;
+      without a store each is passed as None;
+    * ``transform``: ``transform(input, version=..., **needs) -> TransformResult``, pure.
+    """
+
+    name: str
+    description: str
+    meta: SourceMeta
+    read: Callable[[Any], Any]
+    transform: Callable[..., TransformResult]
+    needs: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+    @property
+    def licence(self) -> str:
+        return self.meta.licence
+
+
+#: what most sources need from the graph: the HGNC genes and OncoTree tumour types loaded, to
+#: normalise their genes and diseases against
+NORMALISE: Mapping[str, Callable[[Any], Any]] = {
+    "genes": lambda g: g.genes,
+    "tumours": lambda g: g.tumours,
+}
 
 
 @dataclass

@@ -12,8 +12,8 @@ import re
 
 from pydantic import ValidationError
 
-from graph_loader.files import RawFile, TsvRow, read_tsv
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.files import BadRow, RawFile, one_file, read_tsv
+from graph_loader.framework import Rejection, Source, SourceMeta, TransformResult
 from ontology.errors import InputFileError
 from ontology.models import Gene
 
@@ -53,9 +53,8 @@ def transform(
     newest: dt.date | None = None
     for row in rows:
         read += 1
-        if not isinstance(row, TsvRow):
-            line, reason = row
-            rejections.append(Rejection(raw.name, line, "malformed row", reason))
+        if isinstance(row, BadRow):
+            rejections.append(Rejection(raw.name, row.line, "malformed row", row.reason))
             continue
         v = row.values
         hgnc_id, symbol = v["hgnc_id"].strip(), v["symbol"].strip()
@@ -145,3 +144,13 @@ def transform(
     )
     result.skipped.update(skipped)
     return result
+
+
+SOURCE = Source(
+    name="hgnc",
+    description=("HGNC genes with aliases and previous symbols (complete-set TSV, .gz ok)"),
+    meta=META,
+    read=one_file,
+    transform=transform,
+    needs={},
+)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ontology.matching import Hierarchy
 from ontology.normalise import (
     AlterationConcept,
     gene_fusion,
@@ -24,6 +25,7 @@ from ontology.normalise import (
     normalise_alteration,
 )
 from ontology.vocab import AlterationKind
+from queries.snapshot import Snapshot
 
 # (pattern, alterations) in the order they are tried; gene-level fallbacks come last and apply
 # only when nothing more specific was read for that gene.
@@ -115,56 +117,30 @@ class IndicationRef:
 
 @dataclass
 class IndicationIndex:
-    """The EMA indications by drug, with the IS_A closure of alterations and tumour types."""
+    """One agency's indications by drug, with the IS_A hierarchies of alterations and tumours."""
 
     by_drug: dict[str, list[IndicationRef]] = field(default_factory=dict)
-    broader_alterations: dict[str, set[str]] = field(default_factory=dict)
-    tumour_ancestors: dict[str, set[str]] = field(default_factory=dict)
+    alterations: Hierarchy = field(default_factory=Hierarchy)
+    tumours: Hierarchy = field(default_factory=Hierarchy)
 
     @classmethod
-    def build(
-        cls,
-        rows: Iterable[dict],
-        alteration_is_a: Iterable[tuple[str, str]],
-        tumour_is_a: Iterable[tuple[str, str]],
-    ) -> IndicationIndex:
+    def from_snapshot(cls, snap: Snapshot, agency: str = "EMA") -> IndicationIndex:
+        """The agency's indications in the graph (the snapshot's ``indications``)."""
         refs: dict[str, IndicationRef] = {}
-        for r in rows:
-            ref = refs.setdefault(
-                r["id"], IndicationRef(r["id"], r["text"] or "", bool(r["tissue_agnostic"]))
-            )
-            for key, target in (("drug_id", ref.drug_ids), ("alteration_id", ref.alterations),
-                                ("tumour_id", ref.tumours)):  # fmt: skip
-                if r.get(key):
-                    target.add(r[key])
-        index = cls(
-            broader_alterations=_closure(alteration_is_a), tumour_ancestors=_closure(tumour_is_a)
-        )
+        for fact in snap.indications.values():
+            if fact.agency != agency:
+                continue
+            ref = refs.get(fact.id)
+            if ref is None:
+                ref = refs[fact.id] = IndicationRef(fact.id, fact.text or "", fact.tissue_agnostic)
+            ref.drug_ids |= fact.drugs
+            ref.alterations |= set(fact.alterations)
+            ref.tumours |= set(fact.tumours)
+        index = cls(alterations=snap.alteration_hierarchy, tumours=snap.tumour_hierarchy)
         for ref in refs.values():
-            for drug in ref.drug_ids:
+            for drug in sorted(ref.drug_ids):
                 index.by_drug.setdefault(drug, []).append(ref)
         return index
-
-
-def _closure(edges: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    parents: dict[str, set[str]] = {}
-    for child, parent in edges:
-        parents.setdefault(child, set()).add(parent)
-    out: dict[str, set[str]] = {}
-
-    def up(node: str, seen: set[str]) -> set[str]:
-        if node in out:
-            return out[node]
-        found: set[str] = set()
-        for p in parents.get(node, ()):
-            if p not in seen:
-                found |= {p} | up(p, seen | {p})
-        out[node] = found
-        return found
-
-    for node in parents:
-        up(node, {node})
-    return out
 
 
 # Treatment settings: (Norwegian pattern, English pattern). Both texts naming a setting, or
@@ -194,8 +170,7 @@ def match_indications(
         parts = ["substance"]
         score = 0
         if want_alts:
-            if not any(_related(a, b, index.broader_alterations)
-                       for a in want_alts for b in ref.alterations):  # fmt: skip
+            if not index.alterations.any_related(want_alts, ref.alterations):
                 continue
             score += 3 if want_alts & ref.alterations else 2
             parts.append("biomarker")
@@ -204,8 +179,7 @@ def match_indications(
                 continue
             parts.append("tissue-agnostic")
         elif read.tumours:
-            if not any(_related(a, b, index.tumour_ancestors)
-                       for a in read.tumours for b in ref.tumours):  # fmt: skip
+            if not index.tumours.any_related(read.tumours, ref.tumours):
                 continue
             score += 2 if set(read.tumours) & ref.tumours else 1
             parts.append("tumour")
@@ -222,10 +196,6 @@ def match_indications(
     chosen = sorted((i, how) for s, i, how in scored if s == best)
     how = chosen[0][1] + (" (ambiguous)" if len(chosen) > 1 else "")
     return [i for i, _ in chosen], how
-
-
-def _related(a: str, b: str, broader: dict[str, set[str]]) -> bool:
-    return a == b or a in broader.get(b, ()) or b in broader.get(a, ())
 
 
 # -- English biomarker criteria of trial arms ----------------------------------------------------

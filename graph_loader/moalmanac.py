@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_loader.concepts import ConceptCollector
-from graph_loader.files import RawFile, read_file
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.files import RawFile, directory_of, read_file
+from graph_loader.framework import NORMALISE, Rejection, Source, SourceMeta, TransformResult
 from ontology.errors import InputFileError
 from ontology.models import (
     Approval,
@@ -409,3 +409,16 @@ def _year(value: Any) -> int | None:
 def _index(ind_id: str) -> int | None:
     tail = ind_id.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else None
+
+
+SOURCE = Source(
+    name="moalmanac",
+    description=(
+        "MOAlmanac referenced JSON directory (statements as evidence; FDA/EMA/Health Canada "
+        "indications as approvals, HSE Ireland reimbursement; load OncoTree and HGNC first)"
+    ),
+    meta=META,
+    read=directory_of("moalmanac", read_release),
+    transform=transform,
+    needs=NORMALISE,
+)

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from graph_loader.concepts import ConceptCollector
-from graph_loader.files import RawFile
-from graph_loader.framework import SourceMeta, TransformResult
+from graph_loader.files import RawFile, read_file
+from graph_loader.framework import Source, SourceMeta, TransformResult
 from graph_loader.indications import IndicationIndex, match_indications, read_norwegian
 from graph_loader.regulatory import split_substances
 from graph_loader.tables import checked_rows, parse_date, read_table
+from ontology.errors import InputFileError
 from ontology.models import HtaDecision
 from ontology.normalise import drug_match_key, normalise_drug_name
 from ontology.vocab import HtaBody, Label, NyeMetoderStatus, RelType, TherapyType
@@ -104,6 +106,19 @@ def transform(
         version = max(dates).isoformat() if dates else first.sha256[:12]
         result.source = META.for_file(first, version, retrieved_at)
     return result
+
+
+def read_snapshots(path: str | Path | RawFile) -> list[RawFile]:
+    """One workbook, or a directory of dated snapshots of it (oldest first by file name)."""
+    if isinstance(path, RawFile):
+        return [path]
+    if Path(path).is_dir():
+        files = sorted(p for p in Path(path).iterdir()
+                       if p.suffix.lower() in (".csv", ".xlsx", ".tsv"))  # fmt: skip
+        if not files:
+            raise InputFileError(path, "no .xlsx, .csv or .tsv workbook in the directory")
+        return [read_file(p) for p in files]
+    return [read_file(path)]
 
 
 def _status_text(row: dict[str, Any]) -> str:
@@ -202,3 +217,21 @@ def _therapy(
             collect.miss("drug (no English INN in the graph)", normalise_drug_name(name))
     kind = TherapyType.COMBINATION if len(members) > 1 else TherapyType.SINGLE
     return collect.therapy(members, kind), [d for d, _ in members]
+
+
+SOURCE = Source(
+    name="nyemetoder",
+    description=(
+        "Nye Metoder decision workbook (.xlsx or .csv, Norwegian columns), or a directory of "
+        "snapshots of it for the history; load MOAlmanac first so that decisions meet their EMA "
+        "indications and Norwegian INN spellings the English ones"
+    ),
+    meta=META,
+    read=read_snapshots,
+    transform=transform,
+    needs={
+        "drugs": lambda g: g.drugs,
+        "indications": IndicationIndex.from_snapshot,
+        "tumour_codes": lambda g: set(g.tumours.codes()),
+    },
+)

@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph_loader.files import RawFile, TsvRow, read_tsv
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.files import BadRow, RawFile, one_file, read_tsv
+from graph_loader.framework import Rejection, Source, SourceMeta, TransformResult
 from ontology.errors import InputFileError
 from ontology.models import Rel, TumourType
 from ontology.vocab import Label, RelType
@@ -119,9 +119,8 @@ def _records_from_tsv(raw: RawFile, rejections: list[Rejection]) -> tuple[list[_
     read = 0
     for row in rows:
         read += 1
-        if not isinstance(row, TsvRow):
-            line, reason = row
-            rejections.append(Rejection(raw.name, line, "malformed row", reason))
+        if isinstance(row, BadRow):
+            rejections.append(Rejection(raw.name, row.line, "malformed row", row.reason))
             continue
         v = row.values
         fields = {
@@ -306,3 +305,13 @@ def _check_acyclic(raw: RawFile, kept: dict[str, _Record]) -> None:
             code = kept[code].fields.get("parent")
         for c in path:
             state[c] = 2
+
+
+SOURCE = Source(
+    name="oncotree",
+    description=("OncoTree tumour types and hierarchy (tree JSON, API list JSON or flat TSV)"),
+    meta=META,
+    read=one_file,
+    transform=transform,
+    needs={},
+)

@@ -1,9 +1,12 @@
 """Spreadsheet-shaped sources (``.xlsx``, ``.csv``, ``.tsv``): rows with their line numbers, and
 the date formats regulators and HTA bodies publish.
 
-Used by the Nye Metoder, EMA and FDA loaders. A table's header may follow title rows (EMA's
-export puts it on row 9; the Nye Metoder workbook may have a title), so the header is the first
-row holding the ``key`` column, and it must hold every required column.
+Used by the Nye Metoder, EMA, FDA, cohort, outcome and cBioPortal loaders and the MAF reader. A
+table's header may follow title rows (EMA's export puts it on row 9; the Nye Metoder workbook may
+have a title), so the header is the first row holding the ``key`` column, and it must hold every
+required column. ``comments=True`` passes over lines starting with ``#`` (a MAF's ``#version``,
+cBioPortal's attribute lines, a synthetic file's banner) anywhere in a text table; every row keeps
+the line number it has in the file.
 """
 
 from __future__ import annotations
@@ -15,69 +18,128 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graph_loader.files import RawFile
+from graph_loader.files import BadRow, RawFile
 from graph_loader.framework import Rejection, TransformResult
 from ontology.errors import InputFileError
+from ontology.privacy import check_header, check_rows
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MALFORMED = "__malformed__"  # key of a row that could not be split into the header's columns
 
 Row = tuple[int, dict[str, Any]]  # (line or spreadsheet row number, {column: value})
 Reject = Callable[..., None]  # reject(reason, detail="", column=None): a rejection at the row
 
 
 def checked_rows(
-    file: str, rows: list[Row], result: TransformResult
+    file: str, rows: list[Row | BadRow], result: TransformResult
 ) -> Iterator[tuple[int, dict[str, Any], Reject]]:
     """Each well-formed row with its line and a ``reject`` that records a rejection of that row;
     counts every row read and rejects malformed ones (wrong number of fields) itself."""
-    for line, row in rows:
+    for item in rows:
         result.rows_read += 1
+        if isinstance(item, BadRow):
+            result.rejections.append(Rejection(file, item.line, "malformed row", item.reason))
+            continue
+        line, row = item
 
         def reject(
             reason: str, detail: str = "", column: str | None = None, at: int = line
         ) -> None:
             result.rejections.append(Rejection(file, at, reason, detail, column))
 
-        if MALFORMED in row:
-            reject("malformed row", row[MALFORMED])
-            continue
         yield line, row, reject
 
 
-def read_table(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> list[Row]:
+def good_rows(rows: list[Row | BadRow]) -> list[Row]:
+    """The rows that split into the header's columns."""
+    return [r for r in rows if not isinstance(r, BadRow)]
+
+
+TRUE_WORDS = {"true", "yes", "1", "ja", "y"}
+FALSE_WORDS = {"false", "no", "0", "nei", "n"}
+
+
+def parse_flag(value: Any) -> bool | None:
+    text = str(value or "").strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    if text in ("", "na", "nan", "unknown"):
+        return None
+    raise ValueError(f"{value!r} is not a yes/no value (true/false, yes/no, 1/0)")
+
+
+def parse_number(value: Any) -> float | None:
+    text = str(value or "").strip()
+    if text in ("", "NA", "nan"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+def parse_int(value: Any) -> int | None:
+    number = parse_number(value)
+    if number is not None and number != int(number):
+        raise ValueError(f"{value!r} is not a whole number")
+    return None if number is None else int(number)
+
+
+def patient_rows(
+    raw: RawFile, required: tuple[str, ...], key: str, what: str
+) -> list[Row | BadRow]:
+    """A patient-level table's rows after the privacy checks of :mod:`ontology.privacy` (header
+    and every cell; ``#`` banner and attribute lines passed over, line numbers kept): a file with a
+    national identity number, a name or a birth-date column is refused whole."""
+    rows = read_table(raw, required, key, what, comments=True)
+    good = good_rows(rows)
+    if good:
+        check_header(raw.name, list(good[0][1]))
+    check_rows(raw.name, good)
+    return rows
+
+
+def read_table(
+    raw: RawFile, required: tuple[str, ...], key: str, what: str, *, comments: bool = False
+) -> list[Row | BadRow]:
     """Every non-empty data row of the first sheet (xlsx) or of a delimited text file.
 
-    A row with the wrong number of fields comes back as ``{MALFORMED: reason}`` so that the caller
+    A row with the wrong number of fields comes back as a :class:`BadRow` so that the caller
     rejects it with its line and goes on. No header holding ``key`` and every ``required`` column
-    raises :class:`InputFileError` naming what was expected (``what``).
+    raises :class:`InputFileError` naming what was expected (``what``). With ``comments``, text
+    lines starting with ``#`` are passed over; line numbers stay the file's own.
     """
     if raw.data[:2] == b"PK":  # an .xlsx (zip) workbook
         return _xlsx_rows(raw, required, key, what)
     text = raw.text()
     if not text.strip():
         raise InputFileError(raw.name, f"the file is empty; expected {what}", 1)
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines[:50]) if key in line), 0)
+    lines = re.split(r"(?<=\n)", text)  # each line with its ending, as csv counts them
+
+    def comment(line: str) -> bool:
+        return comments and line.startswith("#")
+
+    start = next((i for i, line in enumerate(lines[:50]) if key in line and not comment(line)),
+                 next((i for i, line in enumerate(lines) if not comment(line)), 0))  # fmt: skip
     delimiter = max((",", ";", "\t"), key=lines[start].count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for _ in range(start):
-        next(reader)
+    reader = csv.reader(io.StringIO("".join(lines[start:]), newline=""), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
-    _check_header(raw, header, reader.line_num, required, what)
-    out: list[Row] = []
+    _check_header(raw, header, start + reader.line_num, required, what)
+    out: list[Row | BadRow] = []
     for fields in reader:
-        if not any(f.strip() for f in fields):
+        line = start + reader.line_num
+        if not any(f.strip() for f in fields) or (comments and fields[0].startswith("#")):
             continue
         if len(fields) != len(header):
             reason = f"{len(fields)} fields, expected {len(header)} (as in the header)"
-            out.append((reader.line_num, {MALFORMED: reason}))
+            out.append(BadRow(line, reason))
             continue
-        out.append((reader.line_num, dict(zip(header, fields, strict=True))))
+        out.append((line, dict(zip(header, fields, strict=True))))
     return out
 
 
-def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> list[Row]:
+def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> list[Row | BadRow]:
     import openpyxl
 
     try:
@@ -86,7 +148,7 @@ def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> 
         raise InputFileError(raw.name, f"not a readable .xlsx workbook ({exc})") from None
     sheet = book.worksheets[0]
     header: list[str] | None = None
-    out: list[Row] = []
+    out: list[Row | BadRow] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = ["" if v is None else v for v in values]
         if header is None:

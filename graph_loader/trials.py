@@ -25,7 +25,7 @@ from typing import Any
 
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile, read_file
-from graph_loader.framework import Rejection, SourceMeta, TransformResult
+from graph_loader.framework import NORMALISE, Rejection, Source, SourceMeta, TransformResult
 from graph_loader.indications import read_english_biomarkers
 from ontology.errors import InputFileError
 from ontology.models import Trial, TrialArm
@@ -53,8 +53,10 @@ _STATUS = {s.value: s for s in ArmStatus} | {
 }
 
 
-def read_records(path: str | Path) -> list[RawFile]:
+def read_records(path: str | Path | RawFile) -> list[RawFile]:
     """One record file, or every .xml / .json record in a directory (sorted by name)."""
+    if isinstance(path, RawFile):
+        return [path]
     p = Path(path)
     if p.is_dir():
         files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".xml", ".json"))
@@ -296,3 +298,16 @@ def _arm(
                         match_level="read from the arm text")  # fmt: skip
     for code in codes:
         collect.rel(RelType.FOR_TUMOUR, Label.TRIAL_ARM, arm_id, Label.TUMOUR_TYPE, code)
+
+
+SOURCE = Source(
+    name="clinicaltrials",
+    description=(
+        "ClinicalTrials.gov records, legacy XML or API v2 JSON (a file or a directory): trials, "
+        "arms with their therapy and biomarker, conditions as OncoTree types"
+    ),
+    meta=META,
+    read=read_records,
+    transform=transform,
+    needs=NORMALISE,
+)

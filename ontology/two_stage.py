@@ -21,6 +21,7 @@ STAGE2_ONGOING = "stage 2 ongoing"
 CLOSED_STAGE2 = "closed: too little benefit in stage 2"
 POSITIVE = "positive"
 EVIDENCE_LEVEL = "positive"  # Evidence.level of a positive cohort (framework basket_trial)
+EVIDENCE_PREFIX = "arm-result:"  # Evidence id of a positive cohort: prefix + the arm id
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from ontology.errors import UnknownConceptError
-from ontology.normalise import GeneIndex, TumourIndex
 from ontology.vocab import Label, RelType
 from queries.catalog import CatalogQuery, CypherRunner, catalog, get, parse_params, run_named
 
@@ -30,6 +29,12 @@ class GraphStats(BaseModel):
     def total_relationships(self) -> int:
         return sum(r.count for r in self.relationships)
 
+    def rows(self, nonzero: bool = False) -> list[dict[str, Any]]:
+        rows = [{"kind": "node", "name": r.name, "count": r.count} for r in self.nodes]
+        rows += [{"kind": "relationship", "name": r.name, "count": r.count}
+                 for r in self.relationships]  # fmt: skip
+        return [r for r in rows if r["count"]] if nonzero else rows
+
 
 class TumourTypeRow(BaseModel):
     code: str
@@ -46,6 +51,17 @@ class TumourTypeMatch(BaseModel):
     tumour_type: TumourTypeRow
     ancestors: list[TumourTypeRow]  # nearest first, root last
     others: list[TumourTypeRow] = []  # further matches of an ambiguous name
+
+    def render_text(self) -> str:
+        t = self.tumour_type
+        out = [
+            f"{t.code}  {t.name}  (OncoTree {t.release}, matched by {self.matched_by})",
+            f"  main type: {t.main_type or '-'}; tissue: {t.tissue or '-'}; level {t.level}",
+        ]
+        if self.ancestors:
+            out.append("  is a: " + " > ".join(f"{a.code} ({a.name})" for a in self.ancestors))
+        out += [f"  also matches: {o.code} ({o.name})" for o in self.others]
+        return "\n".join(out)
 
 
 class GeneRow(BaseModel):
@@ -147,32 +163,6 @@ def find_gene(runner: CypherRunner, symbol: str) -> list[GeneRow]:
     return [GeneRow(**r) for r in rows]
 
 
-def gene_index(runner: CypherRunner) -> GeneIndex:
-    """The HGNC genes in the graph as a :class:`GeneIndex` (empty if HGNC is not loaded)."""
-    index = GeneIndex()
-    for r in run_named(runner, "gene_index"):
-        index.add(r["id"], r["symbol"], r["aliases"] or (), r["previous"] or (), r["entrez"])
-    return index
-
-
-def tumour_index(runner: CypherRunner) -> TumourIndex:
-    """The OncoTree tumour types in the graph as a :class:`TumourIndex`."""
-    index = TumourIndex()
-    for r in run_named(runner, "tumour_index"):
-        index.add(r["code"], r["name"], r["keys"] or ())
-    return index
-
-
-def drug_index(runner: CypherRunner) -> dict[str, tuple[str, str]]:
-    """Match key -> (drug id, INN) for every drug in the graph (English and Norwegian spellings
-    share a key)."""
-    from ontology.normalise import drug_match_key
-
-    return {
-        drug_match_key(r["name"]): (r["id"], r["name"]) for r in run_named(runner, "drug_index")
-    }
-
-
 def list_sources(runner: CypherRunner) -> list[SourceRow]:
     return [SourceRow(**r) for r in run_named(runner, "sources")]
 
@@ -196,11 +186,9 @@ __all__ = [
     "catalog",
     "find_gene",
     "find_tumour_type",
-    "gene_index",
     "graph_stats",
     "list_sources",
     "parse_params",
     "run_catalog_query",
-    "tumour_index",
     "tumour_type_descendants",
 ]

@@ -1,6 +1,6 @@
 """Annotating a whole cohort file (a MAF with many samples) in one run.
 
-The graph is read once (:class:`queries.board.BoardIndex`); each distinct (gene, protein change)
+The graph is read once (:class:`queries.snapshot.Snapshot`); each distinct (gene, protein change)
 is normalised once and each distinct (alteration, tumour type) matched once, so a 330,000-row MAF
 costs a few thousand matches, not 330,000 (docs/benchmarks.md).
 """
@@ -8,16 +8,15 @@ costs a few thousand matches, not 330,000 (docs/benchmarks.md).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from graph_loader.files import RawFile
-from graph_loader.tables import read_table
-from ontology.errors import InputFileError
-from ontology.normalise import normalise_alteration, with_broader
-from queries.board import TIERS, AlterationResult, BoardIndex, match_patient
-from queries.patient import MAF_PROTEIN, Observed
+from ontology.normalise import AlterationConcept, normalise_alteration, with_broader
+from ontology.observed import MafRecord, Observed
+from queries.board import TIERS, AlterationResult, match_patient
+from queries.catalog import CypherRunner
+from queries.snapshot import Snapshot, snapshot_of
 
 COLUMNS = ("sample", "gene", "protein_change", "tumour_code", "alteration", "normalised",
            "best_tier", "best_options", "why", "approvals", "nye_metoder", "open_arms")  # fmt: skip
@@ -33,63 +32,50 @@ class BatchStats:
 
 
 def annotate_maf(
-    index: BoardIndex,
-    raw: RawFile,
+    graph: Snapshot | CypherRunner,
+    records: Iterable[MafRecord],
     tumour: str | None = None,
-    tumour_column: str = "ONCOTREE_CODE",
-    solid_codes: set[str] | None = None,
     stats: BatchStats | None = None,
+    origin: str = "maf",
 ) -> Iterator[list[str]]:
-    """One output row per protein-changing MAF row: the alteration, its best tier and options.
+    """One output row per protein-changing MAF record: the alteration, its best tier and options.
 
-    The tumour type is ``tumour`` for every row, else the row's ``tumour_column`` (an OncoTree
-    code). ``solid_codes`` limits tissue-agnostic matches to solid tumours (all when None)."""
+    The tumour type is ``tumour`` for every row, else the record's own (an OncoTree code).
+    Tissue-agnostic facts apply to solid tumour types only (:func:`ontology.matching.is_solid`)."""
+    snap = snapshot_of(graph)
     stats = stats or BatchStats()
-    text = "\n".join(line for line in raw.text().splitlines() if not line.startswith("#"))
-    rows = read_table(RawFile(raw.name, text.encode("utf-8")), ("Hugo_Symbol", "HGVSp_Short"),
-                      "Hugo_Symbol", "a MAF file")  # fmt: skip
-    if tumour is None and rows and tumour_column not in rows[0][1]:
-        raise InputFileError(raw.name, f"no {tumour_column} column and no --tumour: give the "
-                             "tumour type for the file or per row", 1)  # fmt: skip
-    facts = index.facts
-    concepts: dict[tuple[str, str], object] = {}
+    concepts: dict[tuple[str, str], AlterationConcept] = {}
     matches: dict[tuple, AlterationResult] = {}
     relevant: dict[str, tuple[str, ...]] = {}
-    for line, row in rows:
+    for rec in records:
         stats.rows += 1
-        if "__malformed__" in row:
-            raise InputFileError(raw.name, row["__malformed__"], line)
-        kind = str(row.get("Variant_Classification") or "Missense_Mutation")
-        protein = str(row.get("HGVSp_Short") or "").strip()
-        gene = str(row["Hugo_Symbol"]).strip()
-        if kind not in MAF_PROTEIN or not protein or protein in (".", "NA"):
+        if not rec.protein_changing:
             stats.skipped += 1
             continue
-        code = tumour or str(row.get(tumour_column) or "").strip()
-        key = (gene, protein)
+        code = tumour or rec.tumour
+        key = (rec.gene, rec.protein)
         concept = concepts.get(key)
         if concept is None:
-            concept = concepts[key] = normalise_alteration(gene, protein)
+            concept = concepts[key] = normalise_alteration(rec.gene, rec.protein)
         # the answer depends only on the chain members the graph knows something about: every
         # random TP53 missense change without evidence of its own shares "TP53 mutation"'s answer
-        known = relevant.get(concept.id)  # type: ignore[attr-defined]
+        known = relevant.get(concept.id)
         if known is None:
-            known = relevant[concept.id] = tuple(  # type: ignore[attr-defined]
-                cid for cid in with_broader([concept])  # type: ignore[list-item]
-                if cid in index.evidence or cid in index.indications_by_alteration
-                or cid in index.arm_alterations
+            known = relevant[concept.id] = tuple(
+                cid for cid in with_broader([concept])
+                if cid in snap.predictive or cid in snap.indications_by_alteration
+                or cid in snap.arm_alterations
             )  # fmt: skip
-        own = concept.id if concept.id in known else None  # type: ignore[attr-defined]
+        own = concept.id if concept.id in known else None
         mkey = (known, own, code)
         result = matches.get(mkey)
         if result is None:
-            ancestors = sorted(facts.ancestors.get(code, set()))
-            solid = solid_codes is None or code in solid_codes
-            observed = Observed(gene, protein, concept, f"{raw.base_name}:{line}")  # type: ignore[arg-type]
-            result = matches[mkey] = match_patient(index, [observed], code, ancestors, solid)[0]
+            ancestors = sorted(snap.tumour_hierarchy.broader(code))
+            observed = Observed(rec.gene, rec.protein, concept, f"{origin}:{rec.line}")
+            result = matches[mkey] = match_patient(snap, [observed], code, ancestors,
+                                                   snap.is_solid(code))[0]  # fmt: skip
         stats.annotated += 1
-        yield _row(str(row.get("Tumor_Sample_Barcode") or ""), gene, protein, code, result,
-                   concept)  # fmt: skip
+        yield _row(rec.sample, rec.gene, rec.protein, code, result, concept)
     stats.distinct_alterations = len(concepts)
     stats.distinct_matches = len(matches)
 

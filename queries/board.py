@@ -18,27 +18,41 @@ positive basket-trial cohort; II-B case-level evidence (CIViC C) here; III-A cli
 evidence of resistance only. Conflicting evidence (sensitivity and resistance for the same
 option) is flagged, never hidden.
 
-:class:`BoardIndex` fetches everything once (a few catalog queries), so one patient or a 330,000-row
-cohort file is matched in memory with the same code.
+:class:`queries.snapshot.Snapshot` holds the graph read once (a few catalog queries), so one patient
+or a 330,000-row cohort file is matched in memory with the same code. The rules (tumour match,
+level ranks, what applies) are :mod:`ontology.matching`'s.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from ontology.matching import (
+    CLINICAL_LEVELS,
+    EARLY_LEVELS,
+    ON_LABEL,
+    TUMOUR_MATCH_ORDER,
+    TumourMatch,
+    alteration_applies,
+    in_force,
+    level_rank,
+    tumour_match,
+    tumours_agree,
+)
 from ontology.normalise import AlterationConcept, with_broader
+from ontology.observed import Observed
 from ontology.vocab import AlterationKind
-from queries import find_tumour_type, list_sources
-from queries.catalog import CypherRunner, run_named
-from queries.cohorts import ArmOption, arm_index, arm_summaries, is_solid, match_arms
-from queries.hta import HtaFacts, decisions_in_force
-from queries.patient import Observed
+from queries import find_tumour_type
+from queries.catalog import CypherRunner
+from queries.cohorts import ArmOption, arm_summaries, match_arms
+from queries.hta import decisions_in_force
+from queries.snapshot import DecisionFact, Snapshot, snapshot_of
 
 TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "X")
 SENSITIVITY = "sensitivity/response"
@@ -107,6 +121,14 @@ class BoardReport(BaseModel):
     alterations: list[AlterationResult]
     sources: list[dict[str, Any]]
 
+    def render_table(self) -> str:
+        """The first table of the report, as the CLI prints it."""
+        from queries.output import render
+
+        n = len(self.alterations)
+        head = f"{self.sample}: {self.tumour_code} ({self.tumour}); {n} alteration(s)"
+        return head + "\n" + render(self.summary(), "table", max_width=56)
+
     def summary(self, per_alteration: int = 5) -> list[dict[str, Any]]:
         """The first table of the report: per alteration its best options (tier II-B or better,
         at most ``per_alteration``)."""
@@ -127,63 +149,18 @@ class BoardReport(BaseModel):
         return rows
 
 
-@dataclass
-class BoardIndex:
-    facts: HtaFacts
-    evidence: dict[str, list[dict[str, Any]]]
-    arms: dict[str, dict[str, Any]]
-    arm_results: dict[str, Any]
-    sources: list[dict[str, Any]]
-    therapy_names: dict[str, str]
-    indications_by_alteration: dict[str, list[Any]]
-    arm_alterations: set[str]
-
-    @classmethod
-    def fetch(cls, runner: CypherRunner) -> BoardIndex:
-        evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        names: dict[str, str] = {}
-        for r in run_named(runner, "predictive_evidence"):
-            evidence[r["alteration_id"]].append(r)
-            names[r["therapy_id"]] = r["therapy"]
-        facts = HtaFacts.fetch(runner)
-        by_alteration: dict[str, list[Any]] = defaultdict(list)
-        for fact in facts.indications.values():
-            if fact.row["agency"] in ("EMA", "FDA"):
-                for alteration in fact.alterations:
-                    by_alteration[alteration].append(fact)
-        arms = arm_index(runner)
-        return cls(
-            facts=facts,
-            evidence=dict(evidence),
-            arms=arms,
-            arm_results={s.arm_id: s for s in arm_summaries(runner)},
-            sources=[s.model_dump() for s in list_sources(runner)],
-            therapy_names=facts.therapy_names | names,
-            indications_by_alteration=dict(by_alteration),
-            arm_alterations={a for arm in arms.values() for a in arm["alterations"]},
-        )
-
-
-def _tumour_match(code: str | None, patient: str, ancestors: set[str], facts: HtaFacts) -> str:
-    if code is None:
-        return "any"
-    if code == patient:
-        return "same"
-    if code in ancestors:
-        return "ancestor"
-    if patient in facts.ancestors.get(code, set()):
-        return "subtype"
-    return "off-label"
-
-
-ON_LABEL = ("same", "ancestor", "subtype", "any")
+def arm_results(snap: Snapshot) -> dict[str, Any]:
+    """Each arm's outcome summary (small counts suppressed, as shared), computed once per
+    snapshot."""
+    return snap.memo("arm_results", lambda: {s.arm_id: s for s in arm_summaries(snap)})
 
 
 def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> tuple[str, str]:
     """The ESCAT-like tier of an option and why (see the module doc)."""
     here = [e for e in option_evidence if e.tumour_match in ON_LABEL]
+    off = TumourMatch.OFF_LABEL
     sens_here = [e for e in here if e.significance == SENSITIVITY and e.direction == "supports"]
-    sens_other = [e for e in option_evidence if e.tumour_match == "off-label"
+    sens_other = [e for e in option_evidence if e.tumour_match == off
                   and e.significance == SENSITIVITY and e.direction == "supports"]  # fmt: skip
     specific = [a for a in approvals if not a.tissue_agnostic]
     if specific:
@@ -204,11 +181,11 @@ def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> 
         return "I-C", why
     if [e for e in sens_here if e.level == "C"]:
         return "II-B", f"case-level evidence in this tumour type ({_cite(sens_here, 'C')})"
-    clinical_other = [e for e in sens_other if e.level in ("A", "B", "Approval", "positive")]
+    clinical_other = [e for e in sens_other if e.level in CLINICAL_LEVELS]
     if clinical_other:
         types = ", ".join(sorted({e.tumour_code or "?" for e in clinical_other})[:4])
         return "III-A", f"clinical evidence in another tumour type, off-label here ({types})"
-    if [e for e in sens_here + sens_other if e.level in ("C", "D", "E")]:
+    if [e for e in sens_here + sens_other if e.level in EARLY_LEVELS]:
         return "IV-A", "preclinical, case-level elsewhere or inferential evidence only"
     return "X", "evidence of resistance or no benefit only" if option_evidence else "no evidence"
 
@@ -221,16 +198,15 @@ def _cite(items: list[EvidenceItem], level: str | None = None) -> str:
 
 
 def match_patient(
-    index: BoardIndex,
+    graph: Snapshot | CypherRunner,
     observed: Iterable[Observed],
     tumour_code: str,
     ancestors: list[str],
     solid: bool = True,
 ) -> list[AlterationResult]:
     """Options for each observed alteration (the same alteration given twice is matched once)."""
-    facts = index.facts
-    anc = set(ancestors)
-    decisions, _ = decisions_in_force(facts, None)
+    snap = snapshot_of(graph)
+    decisions, _ = decisions_in_force(snap, None)
     out = []
     seen: set[str] = set()
     for obs in observed:
@@ -238,21 +214,20 @@ def match_patient(
         if concept.id in seen:
             continue
         seen.add(concept.id)
-        out.append(_match_one(index, obs, concept, tumour_code, anc, ancestors, solid, decisions))
+        out.append(_match_one(snap, obs, concept, tumour_code, ancestors, solid, decisions))
     return out
 
 
 def _match_one(
-    index: BoardIndex,
+    snap: Snapshot,
     obs: Observed,
     concept: AlterationConcept,
     code: str,
-    anc: set[str],
     ancestors: list[str],
     solid: bool,
-    decisions: list,
+    decisions: list[DecisionFact],
 ) -> AlterationResult:
-    facts = index.facts
+    h_tum = snap.tumour_hierarchy
     chain = with_broader([concept])
     granularity = {}
     for cid, c in chain.items():
@@ -260,37 +235,39 @@ def _match_one(
         granularity[cid] = "exact " + kind if cid == concept.id else f"{kind}: {c.name}"
     by_therapy: dict[str, list[EvidenceItem]] = defaultdict(list)
     for cid in chain:
-        for r in index.evidence.get(cid, ()):
-            by_therapy[r["therapy_id"]].append(EvidenceItem(
-                evidence_id=r["evidence_id"], source=f"{r['source']}@{r['source_version']}",
-                level=r["level"], framework=r["framework"], significance=r["significance"],
-                direction=r["direction"], matched=r["alteration"],
-                alteration_match=granularity[cid], tumour_code=r["tumour_code"],
-                tumour_match=_tumour_match(r["tumour_code"], code, anc, facts),
+        for r in snap.predictive.get(cid, ()):
+            by_therapy[r.therapy_id].append(EvidenceItem(
+                evidence_id=r.evidence_id, source=f"{r.source}@{r.source_version}",
+                level=r.level, framework=r.framework, significance=r.significance,
+                direction=r.direction, matched=r.alteration,
+                alteration_match=granularity[cid], tumour_code=r.tumour_code,
+                tumour_match=tumour_match(h_tum, r.tumour_code, code).value,
             ))  # fmt: skip
     approvals: dict[str, list[ApprovalItem]] = defaultdict(list)
     # the EMA/FDA indications that require the patient's alteration or a broader class
-    candidates = {id(f): f for cid in chain for f in index.indications_by_alteration.get(cid, ())}
+    candidates = {id(f): f for cid in chain for f in snap.indications_by_alteration.get(cid, ())}
     for i in candidates.values():
-        agnostic = bool(i.row.get("tissue_agnostic"))
-        if not agnostic and not facts.tumours_agree(i.match_tumours, [code]):
+        if i.tissue_agnostic:
+            where = tumour_match(h_tum, None, code, tissue_agnostic=True, solid=solid)
+            if where not in ON_LABEL:
+                continue
+        elif not tumours_agree(h_tum, i.match_tumours, [code]):
             continue
-        if agnostic and not solid:
+        if in_force(i.valid_from, i.valid_to, None) is False or not i.therapy_id:
             continue
-        if facts.in_force(i, None) is False:
-            continue
-        approvals[i.row["therapy_id"]].append(ApprovalItem(
-            agency=i.row["agency"], id=i.id, date=i.row.get("first_approval_date"),
-            approval_type=i.row.get("approval_type"), tissue_agnostic=agnostic,
-            source=f"{i.row['source']}@{i.row['source_version']}",
+        approvals[i.therapy_id].append(ApprovalItem(
+            agency=i.agency, id=i.id, date=i.first_approval_date,
+            approval_type=i.approval_type, tissue_agnostic=i.tissue_agnostic,
+            source=f"{i.source}@{i.source_version}",
         ))  # fmt: skip
-    arm_matches = (match_arms(index.arms, concept, code, ancestors, solid)
-                   if index.arm_alterations.intersection(chain) else [])  # fmt: skip
+    arm_matches = (match_arms(snap.arms, concept, code, ancestors, solid)
+                   if snap.arm_alterations.intersection(chain) else [])  # fmt: skip
     arms_by_therapy: dict[str, list[ArmOption]] = defaultdict(list)
     for arm in arm_matches:
-        therapy_id = index.arms[arm.arm_id]["row"]["therapy_id"]
+        therapy_id = snap.arms[arm.arm_id].therapy_id
         if therapy_id:
             arms_by_therapy[therapy_id].append(arm)
+    results = arm_results(snap) if arm_matches else {}
     options = []
     for tid in set(by_therapy) | set(approvals) | set(arms_by_therapy):
         evidence = sorted(by_therapy.get(tid, []), key=_rank)
@@ -300,21 +277,21 @@ def _match_one(
         here = [e for e in evidence if e.tumour_match in ON_LABEL and e.direction == "supports"]
         conflict = (any(e.significance == SENSITIVITY for e in here)
                     and any(e.significance == "resistance" for e in here))  # fmt: skip
-        drugs = facts.therapy_drugs.get(tid, set())
-        decided = [d for d in decisions if d.drugs & drugs and set(d.alterations) & set(chain)
-                   and facts.tumours_agree(d.match_tumours, [code])]  # fmt: skip
-        nm = sorted({f"{d.row['method_id']} {d.row.get('status') or '(no status)'} "
-                     f"{d.row.get('decision_date') or ''}".strip() for d in decided})  # fmt: skip
+        drugs = snap.therapy_drugs.get(tid, set())
+        chosen = [d for d in decisions if d.drugs & drugs
+                  and alteration_applies(d.alterations, chain)
+                  and tumours_agree(h_tum, d.match_tumours, [code])]  # fmt: skip
+        nm = sorted({f"{d.method_id} {d.status or '(no status)'} "
+                     f"{d.decision_date or ''}".strip() for d in chosen})  # fmt: skip
         arms = arms_by_therapy.get(tid, [])
         outcomes = []
         for arm in arms:
-            result = index.arm_results.get(arm.arm_id)
+            result = results.get(arm.arm_id)
             if result:
                 outcomes.append(f"{arm.arm_id}: {result.decision} (benefit {result.benefit_week16}"
                                 f" of {result.evaluable} evaluable)")  # fmt: skip
         options.append(Option(
-            therapy=index.therapy_names.get(tid) or facts.therapy_names.get(tid, tid),
-            tier=level, tier_reason=why,
+            therapy=snap.therapy_names.get(tid, tid), tier=level, tier_reason=why,
             evidence=evidence, conflict=conflict, approvals=listed, nye_metoder=nm, arms=arms,
             arm_outcomes=outcomes,
         ))  # fmt: skip
@@ -329,27 +306,24 @@ def _match_one(
 
 
 def _rank(e: EvidenceItem) -> tuple:
-    order = {"same": 0, "ancestor": 1, "subtype": 2, "any": 3, "off-label": 4}
-    levels = {"A": 0, "Approval": 0, "positive": 1, "B": 1, "C": 2, "D": 3, "E": 4}
-    return (order[e.tumour_match], levels.get(e.level or "", 5), e.evidence_id)
+    return (TUMOUR_MATCH_ORDER[TumourMatch(e.tumour_match)], level_rank(e.level), e.evidence_id)
 
 
 def board_report(
-    runner: CypherRunner,
+    graph: Snapshot | CypherRunner,
     observed: list[Observed],
     tumour: str,
     sample: str = "patient",
-    index: BoardIndex | None = None,
 ) -> BoardReport:
     """The whole report for one patient (an unknown tumour type raises with suggestions)."""
-    match = find_tumour_type(runner, tumour)
+    snap = snapshot_of(graph)
+    match = find_tumour_type(snap, tumour)
     code = match.tumour_type.code
     ancestors = [a.code for a in match.ancestors]
-    index = index or BoardIndex.fetch(runner)
-    results = match_patient(index, observed, code, ancestors, is_solid(runner, code))
+    results = match_patient(snap, observed, code, ancestors, snap.is_solid(code))
     return BoardReport(
         sample=sample, tumour_code=code, tumour=match.tumour_type.name,
         tumour_path=[code, *ancestors],
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        alterations=results, sources=index.sources,
+        alterations=results, sources=[dataclasses.asdict(s) for s in snap.sources],
     )  # fmt: skip

@@ -9,7 +9,7 @@
   through the alteration hierarchy (an arm for BRAF V600 or BRAF mutation accepts V600E) and the
   OncoTree hierarchy (an arm for COADREAD accepts COAD; a tissue-agnostic arm any solid tumour).
 
-Counts meant for sharing are suppressed: 1-4 become "<5" (``graph_loader.privacy.suppress``), and
+Counts meant for sharing are suppressed: 1-4 become "<5" (``ontology.privacy.suppress``), and
 a median computed from fewer than 5 patients is not shown.
 """
 
@@ -20,12 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph_loader.privacy import suppress
 from ontology import two_stage as rules
-from ontology.normalise import normalise_alteration, with_broader
+from ontology.normalise import AlterationConcept, normalise_alteration, with_broader
+from ontology.privacy import suppress
 from ontology.vocab import ArmStatus
 from queries import find_gene, find_tumour_type
 from queries.catalog import CypherRunner, run_named
+from queries.snapshot import ArmFact, Snapshot, snapshot_of
 
 Count = int | str | None  # a count, or "<5" when suppressed
 OPEN = {ArmStatus.RECRUITING.value, ArmStatus.NOT_YET_RECRUITING.value}
@@ -133,76 +134,87 @@ class ArmOption(BaseModel):
     synthetic: bool = False
 
 
-def arm_index(runner: CypherRunner) -> dict[str, dict[str, Any]]:
-    """Arms by id: the ``trial_arms`` row, the alterations it requires, its tumour types."""
-    arms: dict[str, dict[str, Any]] = {}
-    for r in run_named(runner, "trial_arms"):
-        arm = arms.setdefault(r["id"], {"row": r, "alterations": {}, "tumours": set()})
-        if r["alteration_id"]:
-            arm["alterations"][r["alteration_id"]] = r["alteration"]
-        if r["tumour_code"]:
-            arm["tumours"].add(r["tumour_code"])
-    return arms
-
-
 def match_arms(
-    arms: dict[str, dict[str, Any]],
-    concept: Any,
+    arms: dict[str, ArmFact],
+    concept: AlterationConcept,
     code: str,
     ancestors: list[str],
     solid: bool,
     include_closed: bool = False,
 ) -> list[ArmOption]:
-    """The arms of ``arms`` that accept ``concept`` (an AlterationConcept) in tumour ``code``."""
+    """The arms of ``arms`` that accept ``concept`` in tumour ``code`` (``ancestors``: its
+    OncoTree ancestors, nearest first). An arm accepts the patient's alteration or a broader class
+    it falls under (:func:`ontology.matching.alteration_applies`), and the patient's tumour type
+    or an ancestor of it; a tissue-agnostic arm any solid tumour."""
     chain = with_broader([concept])
     out = []
     for arm_id, arm in sorted(arms.items()):
-        r = arm["row"]
-        if not include_closed and r["status"] not in OPEN:
+        if not include_closed and arm.status not in OPEN:
             continue
-        if set(r["excluded"] or []) & set(chain):
+        if arm.excluded & set(chain):
             continue  # "BRAF non-V600 mutation" does not accept V600E
-        hits = [a for a in chain if a in arm["alterations"]]
+        hits = [a for a in chain if a in arm.alterations]
         if not hits:
             continue
         hit = hits[0]  # the narrowest: the chain runs from the alteration to its broader ones
         how_alt = (f"exact: {concept.name}" if hit == concept.id
-                   else f"via {arm['alterations'][hit]} (the arm's broader class)")  # fmt: skip
-        if code in arm["tumours"]:
+                   else f"via {arm.alterations[hit]} (the arm's broader class)")  # fmt: skip
+        if code in arm.tumours:
             how_tumour = f"same: {code}"
-        elif anc := [a for a in ancestors if a in arm["tumours"]]:
+        elif anc := [a for a in ancestors if a in arm.tumours]:
             how_tumour = f"via {anc[0]} (ancestor of {code})"
-        elif r["tissue_agnostic"] and solid:
+        elif arm.tissue_agnostic and solid:
             how_tumour = "tissue-agnostic (any solid tumour)"
-        elif not arm["tumours"] and not r["tissue_agnostic"]:
+        elif not arm.tumours and not arm.tissue_agnostic:
             how_tumour = "not stated by the arm"
         else:
             continue
         out.append(ArmOption(
-            arm_id=arm_id, trial_id=r["trial_id"], arm=r["name"], status=r["status"],
-            therapy=r["therapy"], biomarker_text=r["biomarker_text"], alteration_match=how_alt,
-            tumour_match=how_tumour, synthetic=bool(r["synthetic"]),
+            arm_id=arm_id, trial_id=arm.trial_id or "", arm=arm.name or arm_id,
+            status=arm.status or "unknown", therapy=arm.therapy,
+            biomarker_text=arm.biomarker_text, alteration_match=how_alt,
+            tumour_match=how_tumour, synthetic=arm.synthetic,
         ))  # fmt: skip
     out.sort(key=lambda o: (not o.alteration_match.startswith("exact"),
                             not o.tumour_match.startswith("same"), o.arm_id))  # fmt: skip
     return out
 
 
-def is_solid(runner: CypherRunner, code: str) -> bool:
-    """Whether a tumour type is solid (OncoTree marks lymphoid and myeloid types)."""
-    rows = runner.run(
-        "MATCH (t:TumourType) WHERE t.id = $code RETURN t.solid_tumour AS solid", {"code": code}
-    )
-    return not (rows and rows[0]["solid"] is False)
-
-
 def arm_options(
-    runner: CypherRunner, gene: str, alteration: str, tumour: str, include_closed: bool = False
-) -> list[ArmOption]:
+    graph: Snapshot | CypherRunner, gene: str, alteration: str, tumour: str,
+    include_closed: bool = False,
+) -> list[ArmOption]:  # fmt: skip
     """The arms that accept the alteration in the tumour type, and how (see module doc)."""
-    symbol = find_gene(runner, gene)[0].symbol
+    snap = snapshot_of(graph)
+    symbol = find_gene(snap, gene)[0].symbol
     concept = normalise_alteration(symbol, alteration)
-    match = find_tumour_type(runner, tumour)
+    match = find_tumour_type(snap, tumour)
     code = match.tumour_type.code
-    return match_arms(arm_index(runner), concept, code, [a.code for a in match.ancestors],
-                      is_solid(runner, code), include_closed)  # fmt: skip
+    return match_arms(snap.arms, concept, code, [a.code for a in match.ancestors],
+                      snap.is_solid(code), include_closed)  # fmt: skip
+
+
+def render_cohorts(
+    arms: list[ArmSummary], studies: list[StudySummary], by: str | None, exact: bool, fmt: str
+) -> str:
+    """The cohort analytics as the CLI prints them (``by``: "arm", "study" or None for both)."""
+    from queries.output import render
+
+    if fmt != "table":
+        return render([a.model_dump() for a in arms] + [s.model_dump() for s in studies], fmt)
+    out = []
+    if by in (None, "arm"):
+        out.append("Trial arms and cohorts (IMPRESS/DRUP two-stage rule: 1 of 8, then 5 of 24 "
+                   "with disease control at week 16)")  # fmt: skip
+        rows = [
+            a.model_dump(exclude={"trial_id", "synthetic"})
+            | {"arm_id": a.arm_id + (" (synthetic)" if a.synthetic else "")}
+            for a in arms
+        ]
+        out.append(render(rows, "table", max_width=40))
+    if by in (None, "study"):
+        out.append("\nDe-identified studies by treatment class and tumour type")
+        out.append(render([s.model_dump() for s in studies], "table", max_width=40))
+    out.append("\nNote: exact counts (not for sharing)." if exact else
+               f"\nNote: {SUPPRESSION_NOTE}.")  # fmt: skip
+    return "\n".join(out)

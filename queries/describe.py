@@ -5,7 +5,9 @@ Regenerate with ``python -m queries.describe > docs/queries.md``.
 
 from __future__ import annotations
 
-from queries.catalog import catalog
+from typing import Any
+
+from queries.catalog import CypherRunner, catalog
 
 
 def catalog_markdown() -> str:
@@ -33,3 +35,49 @@ def catalog_markdown() -> str:
 
 if __name__ == "__main__":
     print(catalog_markdown(), end="")
+
+
+def schema_description(runner: CypherRunner) -> dict[str, list[dict[str, Any]]]:
+    """Every label and relationship type with its meaning, origin, properties (patterns) and its
+    count in this store (``oncograph schema``)."""
+    from ontology.metagraph import (
+        LABEL_DEFINITIONS,
+        PATTERNS,
+        REL_DEFINITIONS,
+        node_properties,
+        rel_properties,
+    )
+    from ontology.vocab import Label, RelType
+    from queries import graph_stats
+
+    stats = graph_stats(runner)
+    nodes = {r.name: r.count for r in stats.nodes}
+    rels = {r.name: r.count for r in stats.relationships}
+    labels = [{
+        "label": label.value, "count": nodes.get(label.value, 0),
+        "meaning": LABEL_DEFINITIONS[label].meaning, "from": LABEL_DEFINITIONS[label].origin,
+        "properties": {p.name: p.type.value + ("" if not p.required else ", required")
+                       for p in node_properties(label)},
+    } for label in Label]  # fmt: skip
+    types = [{
+        "type": t.value, "count": rels.get(t.value, 0), "meaning": REL_DEFINITIONS[t].meaning,
+        "from": REL_DEFINITIONS[t].origin,
+        "patterns": [f"({a.value})-[:{t.value}]->({b.value})" for a, b in PATTERNS[t]],
+        "properties": [p.name for p in rel_properties(t)],
+    } for t in RelType]  # fmt: skip
+    return {"labels": labels, "relationships": types}
+
+
+def render_schema(schema: dict[str, list[dict[str, Any]]]) -> str:
+    out = []
+    for item in schema["labels"]:
+        out.append(f"{item['label']} ({item['count']:,}): {item['meaning']}")
+        out.append(f"  from: {item['from']}")
+        out.append(
+            "  properties: " + ", ".join(f"{k} ({v})" for k, v in item["properties"].items())
+        )
+    out.append("")
+    for item in schema["relationships"]:
+        out.append(f"{item['type']} ({item['count']:,}): {item['meaning']}")
+        out.append(f"  from: {item['from']}; " + ", ".join(item["patterns"]))
+    return "\n".join(out)

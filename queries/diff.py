@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from queries.catalog import CypherRunner, run_named
-from queries.hta import HtaFacts
+from queries.snapshot import Snapshot
 
 FIELDS = ("level", "significance", "direction", "rating", "alterations", "therapies", "tumours")
 
@@ -43,6 +43,24 @@ class DiffReport(BaseModel):
         for c in self.changes:
             out[f"{c.kind} {c.change}"] += 1
         return dict(sorted(out.items()))
+
+    def render_text(self, limit: int = 20) -> str:
+        """The report as the CLI prints it: counts, then at most ``limit`` changes per kind."""
+        out = [f"{self.source}: {', '.join(self.versions[0]) or '-'} -> "
+               f"{', '.join(self.versions[1]) or '-'}"]  # fmt: skip
+        out += [f"  {name}: {n:,}" for name, n in self.counts().items()]
+        shown: dict[str, int] = {}
+        for c in self.changes:
+            k = f"{c.kind} {c.change}"
+            shown[k] = shown.get(k, 0) + 1
+            if shown[k] > limit:
+                continue
+            fields = "; ".join(f"{f} {a!r} -> {b!r}" for f, (a, b) in c.fields.items())
+            out.append(f"{c.change:8} {c.kind:9} {c.id}  {fields or c.summary}")
+        for x in self.sentinels:
+            mark = "CHANGED" if x.changed else "same"
+            out.append(f"sentinel {mark}: {x.case}: {', '.join(x.before)} -> {', '.join(x.after)}")
+        return "\n".join(out)
 
 
 def _evidence(runner: CypherRunner, source: str) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -88,19 +106,17 @@ def _summary(item: dict[str, Any]) -> str:
 
 
 def _regulatory(runner: CypherRunner) -> tuple[dict[str, dict], dict[str, dict]]:
-    facts = HtaFacts.fetch(runner)
+    snap = Snapshot(runner)
     approvals = {}
-    for f in facts.indications.values():
+    for f in snap.indications.values():
         approvals[f.id] = {
-            "agency": f.row["agency"], "approval_type": f.row.get("approval_type"),
-            "first_approval_date": str(f.row.get("first_approval_date")),
-            "valid_to": str(f.row.get("valid_to")),
+            "agency": f.agency, "approval_type": f.approval_type,
+            "first_approval_date": str(f.first_approval_date), "valid_to": str(f.valid_to),
             "alterations": sorted(f.alterations.values()), "tumours": sorted(f.tumours),
         }  # fmt: skip
-    decisions = {f.id: {"status": f.row.get("status"), "decision_date":
-                        str(f.row.get("decision_date")), "current": f.row.get("current"),
-                        "alterations": sorted(f.alterations.values())}
-                 for f in facts.decisions.values()}  # fmt: skip
+    decisions = {f.id: {"status": f.status, "decision_date": str(f.decision_date),
+                        "current": f.current, "alterations": sorted(f.alterations.values())}
+                 for f in snap.decisions.values()}  # fmt: skip
     return approvals, decisions
 
 
@@ -116,13 +132,13 @@ def read_sentinels(text: str) -> list[tuple[str, str]]:
 
 
 def _top(runner: CypherRunner, cases: list[tuple[str, str]], n: int = 3) -> dict[str, list[str]]:
-    from queries.board import BoardIndex, board_report
-    from queries.patient import parse_list
+    from ontology.observed import parse_list
+    from queries.board import board_report
 
-    index = BoardIndex.fetch(runner)
+    snap = Snapshot(runner)
     out = {}
     for alteration, tumour in cases:
-        report = board_report(runner, parse_list(alteration), tumour, index=index)
+        report = board_report(snap, parse_list(alteration), tumour)
         options = report.alterations[0].options if report.alterations else []
         out[f"{alteration} in {tumour}"] = [f"{o.therapy} ({o.tier})" for o in options[:n]]
     return out

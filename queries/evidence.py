@@ -9,11 +9,11 @@ from collections import defaultdict
 from pydantic import BaseModel
 
 from ontology.errors import UnknownConceptError
+from ontology.matching import TumourMatch, best_level, level_rank, tumour_match
 from ontology.normalise import AlterationConcept, normalise_alteration, with_broader
-from queries import find_gene, find_tumour_type, tumour_type_descendants
+from queries import find_gene, find_tumour_type
 from queries.catalog import CypherRunner, run_named
-
-LEVEL_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
+from queries.snapshot import Snapshot, snapshot_of
 
 
 class EvidenceRow(BaseModel):
@@ -43,8 +43,7 @@ class TherapyEvidence(BaseModel):
 
     @property
     def best_level(self) -> str:
-        levels = [e.level for e in self.evidence if e.level in LEVEL_ORDER]
-        return min(levels, key=LEVEL_ORDER.__getitem__) if levels else "-"
+        return best_level(e.level for e in self.evidence)
 
 
 class EvidenceAnswer(BaseModel):
@@ -57,6 +56,49 @@ class EvidenceAnswer(BaseModel):
     by_therapy: list[TherapyEvidence]
     without_therapy: list[EvidenceRow]
     off_label_count: int = 0
+
+    def render_text(self) -> str:
+        """The answer as the CLI prints it."""
+        lines = [
+            f"{self.alteration}{f' in {self.tumour_code}' if self.tumour_code else ''}: "
+            f"{sum(len(g.evidence) for g in self.by_therapy)} evidence items with a therapy "
+            f"(also via {', '.join(self.broader) or '-'})"
+        ]
+        if self.tumour_code:
+            lines.append(
+                f"  tumour: {self.tumour_code}, applies from "
+                f"{' > '.join(self.tumour_ancestors) or '-'}; "
+                f"{self.off_label_count} more in other tumour types (off-label, not shown)"
+            )
+        for group in self.by_therapy:
+            by_source: dict[str, list[str]] = {}
+            for e in group.evidence:
+                mark = "" if e.direction == "supports" else "(does not support) "
+                via = "" if e.alteration_match == "exact" else f" via {e.alteration_match}"
+                where = "" if e.tumour_match in ("same", "any") else (
+                    f" [{e.tumour_match} {e.tumour_code}]")  # fmt: skip
+                by_source.setdefault(f"{e.source}@{e.source_version}", []).append(
+                    f"{e.level} {mark}{e.significance} {e.evidence_id.split(':')[-1]}{via}{where}"
+                )
+            lines.append(f"\n{group.therapy}  (best level {group.best_level})")
+            for src, items in by_source.items():
+                more = f"; ... {len(items) - 8} more" if len(items) > 8 else ""
+                lines.append(f"  {src}: " + "; ".join(items[:8]) + more)
+        if self.without_therapy:
+            lines.append(f"\nwithout a therapy (prognostic, diagnostic, ...): "
+                         f"{len(self.without_therapy)} items")  # fmt: skip
+        return "\n".join(lines)
+
+
+def split_gene_alteration(text: str, option: str = "--alteration") -> tuple[str, str]:
+    """``"BRAF V600E"`` -> ``("BRAF", "V600E")``; a gene alone is an error naming the option."""
+    from ontology.errors import ConfigError
+
+    gene, _, rest = text.strip().partition(" ")
+    if not rest.strip():
+        raise ConfigError(f"{option} {text!r}: give the gene and the alteration, "
+                          'e.g. "BRAF V600E"')  # fmt: skip
+    return gene, rest.strip()
 
 
 def resolve_alteration(runner: CypherRunner, gene: str, text: str) -> AlterationConcept:
@@ -75,35 +117,25 @@ def resolve_alteration(runner: CypherRunner, gene: str, text: str) -> Alteration
 
 
 def evidence_for(
-    runner: CypherRunner, gene: str, text: str, tumour: str | None = None
+    graph: Snapshot | CypherRunner, gene: str, text: str, tumour: str | None = None
 ) -> EvidenceAnswer:
-    concept = resolve_alteration(runner, gene, text)
+    snap = snapshot_of(graph)
+    concept = resolve_alteration(snap, gene, text)
     chain = with_broader([concept])
     names = {cid: c.name for cid, c in chain.items()}
     ancestors: list[str] = []
-    subtypes: set[str] = set()
     code = None
     if tumour:
-        match = find_tumour_type(runner, tumour)
+        match = find_tumour_type(snap, tumour)
         code = match.tumour_type.code
         ancestors = [a.code for a in match.ancestors]
-        subtypes = {d.code for d in tumour_type_descendants(runner, code)}
-    rows = run_named(runner, "evidence_for_alterations", {"alteration_ids": list(chain)})
+    rows = run_named(snap, "evidence_for_alterations", {"alteration_ids": list(chain)})
     by_therapy: dict[str, list[EvidenceRow]] = defaultdict(list)
     without: list[EvidenceRow] = []
     off_label = set()
     for r in rows:
-        if code is None:
-            where = "any"
-        elif r["tumour_code"] == code:
-            where = "same"
-        elif r["tumour_code"] in ancestors:
-            where = "ancestor"
-        elif r["tumour_code"] in subtypes:
-            where = "subtype"
-        else:
-            where = "other"
-        if where == "other":
+        where = tumour_match(snap.tumour_hierarchy, r["tumour_code"], code)
+        if where is TumourMatch.OFF_LABEL:
             off_label.add(r["evidence_id"])
             continue
         row = EvidenceRow(
@@ -111,13 +143,13 @@ def evidence_for(
             alteration_match="exact"
             if r["alteration_id"] == concept.id
             else names.get(r["alteration_id"], r["alteration"]),
-            tumour_match=where,
+            tumour_match=where.value,
         )
         (by_therapy[r["therapy"]] if r["therapy"] else without).append(row)
     groups = [
         TherapyEvidence(therapy=t, evidence=sorted(ev, key=_rank)) for t, ev in by_therapy.items()
     ]
-    groups.sort(key=lambda g: (LEVEL_ORDER.get(g.best_level, 9), -len(g.evidence), g.therapy))
+    groups.sort(key=lambda g: (level_rank(g.best_level), -len(g.evidence), g.therapy))
     return EvidenceAnswer(
         query=f"{gene} {text}",
         alteration=concept.name,
@@ -132,7 +164,7 @@ def evidence_for(
 
 
 def _rank(e: EvidenceRow) -> tuple:
-    return (LEVEL_ORDER.get(e.level or "", 9), -(e.rating or 0), e.evidence_id)
+    return (level_rank(e.level), -(e.rating or 0), e.evidence_id)
 
 
 class ConflictRow(BaseModel):

@@ -78,6 +78,31 @@ def key(label: Label | str, node_id: str) -> str:
     return f"{Label(label).value}:{node_id}"
 
 
+def centre_key(
+    graph: CypherRunner, alteration: str | None, drug: str | None, tumour: str | None
+) -> str:
+    """The networkx key of the node an export or analysis centres on: exactly one of an
+    alteration ("BRAF V600E", or a signature "MSI-H"), a drug (any spelling) or a tumour type."""
+    from ontology.normalise import drug_match_key, normalise_alteration
+    from queries import find_gene, find_tumour_type
+    from queries.snapshot import snapshot_of
+
+    given = [x for x in (alteration, drug, tumour) if x]
+    if len(given) != 1:
+        raise ConfigError("give exactly one of --alteration, --drug, --tumour")
+    snap = snapshot_of(graph)
+    if alteration:
+        gene, _, rest = alteration.strip().partition(" ")
+        symbol = find_gene(snap, gene)[0].symbol if rest else None
+        return key("Alteration", normalise_alteration(symbol, rest or gene).id)
+    if drug:
+        found = snap.drugs.get(drug_match_key(drug))
+        if not found:
+            raise ConfigError(f"no drug {drug!r} in the graph")
+        return key("Drug", found[0])
+    return key("TumourType", find_tumour_type(snap, tumour or "").tumour_type.code)
+
+
 def check_shareable(g: nx.MultiDiGraph) -> None:
     """Refuse an export holding facts of a restricted source (ConfigError names them)."""
     found = {str(d.get("source")) for _, d in g.nodes(data=True)}

@@ -21,168 +21,81 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel
 
+from ontology.errors import UnknownConceptError
+from ontology.matching import (
+    alterations_agree,
+    best_level,
+    decision_alterations_agree,
+    in_force,
+    level_rank,
+    published_by,
+    tumours_agree,
+)
+from ontology.two_stage import EVIDENCE_PREFIX
 from ontology.vocab import Agency, HtaBody, NyeMetoderStatus
-from queries.catalog import CypherRunner, run_named
+from queries.catalog import CypherRunner
+from queries.snapshot import (
+    DecisionFact,
+    EvidenceFact,
+    Fact,
+    IndicationFact,
+    MedicineRow,
+    Snapshot,
+    snapshot_of,
+)
 
-# CIViC A/B; MOAlmanac's "Approval" (FDA/EMA label); a positive basket-trial cohort
-CLINICAL_LEVELS = ("A", "B", "Approval", "positive")
 NOT_INTRODUCED = NyeMetoderStatus.IKKE_INNFORT.value
+POSITIVE_COHORT_PREFIX = EVIDENCE_PREFIX  # the Evidence id of a positive cohort: + the arm id
 
 
 # ---------------------------------------------------------------------------------------------
-# Facts as the graph holds them
+# Facts in force
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Fact:
-    """One evidence item, indication or decision with the sets of what it links to."""
-
-    id: str
-    row: dict[str, Any]
-    drugs: set[str] = field(default_factory=set)
-    alterations: dict[str, str] = field(default_factory=dict)  # id -> name
-    tumours: dict[str, str] = field(default_factory=dict)  # code -> name
-    extra: set[str] = field(default_factory=set)  # years (evidence), assessed ids (decisions)
-
-    @property
-    def match_tumours(self) -> list[str]:
-        """Tumour types to match on: none for a tissue-agnostic indication (any solid tumour)."""
-        return [] if self.row.get("tissue_agnostic") else list(self.tumours)
-
-    def tumour_items(self) -> list[tuple[str | None, str | None]]:
-        return sorted(self.tumours.items()) or [(None, None)]
-
-    @property
-    def start(self) -> dt.date | None:
-        return self.row.get("valid_from")
-
-    @property
-    def end(self) -> dt.date | None:
-        return self.row.get("valid_to")
+def decisions_in_force(snap: Snapshot, as_of: dt.date | None) -> tuple[list[DecisionFact], int]:
+    """The Nye Metoder decisions in force (current ones without ``as_of``); and how many were
+    left out for want of a date."""
+    out, undated = [], 0
+    for d in snap.decisions.values():
+        state = in_force(d.valid_from, d.valid_to, as_of, current=d.current is not False)
+        if state is None:
+            undated += 1
+        elif state:
+            out.append(d)
+    return out, undated
 
 
-def _group(
-    rows: Iterable[dict[str, Any]], extra_key: str | None = None
-) -> dict[tuple[str, str | None], Fact]:
-    """One fact per (id, therapy): an indication approving two therapies is two facts."""
-    facts: dict[tuple[str, str | None], Fact] = {}
-    for r in rows:
-        fid = r.get("id") or r["evidence_id"]
-        key = (fid, r.get("therapy_id"))
-        fact = facts.get(key)
-        if fact is None:
-            fact = facts[key] = Fact(fid, r)
-        if r.get("drug_id"):
-            fact.drugs.add(r["drug_id"])
-        if r.get("alteration_id"):
-            fact.alterations[r["alteration_id"]] = r.get("alteration") or r["alteration_id"]
-        if r.get("tumour_code"):
-            fact.tumours[r["tumour_code"]] = r.get("tumour") or r["tumour_code"]
-        if extra_key and r.get(extra_key) is not None:
-            fact.extra.add(str(r[extra_key]))
-    return facts
+def indications_in_force(
+    snap: Snapshot, agency: str | None, as_of: dt.date | None
+) -> tuple[list[IndicationFact], int]:
+    out, undated = [], 0
+    for i in snap.indications.values():
+        if agency and i.agency != agency:
+            continue
+        state = in_force(i.valid_from, i.valid_to, as_of)
+        if state is None:
+            undated += 1
+        elif state:
+            out.append(i)
+    return out, undated
 
 
-def _closure(edges: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    parents: dict[str, set[str]] = defaultdict(set)
-    for child, parent in edges:
-        parents[child].add(parent)
-    out: dict[str, set[str]] = {}
-    for start in list(parents):
-        seen: set[str] = set()
-        todo = list(parents[start])
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(parents.get(node, ()))
-        out[start] = seen
-    return out
-
-
-@dataclass
-class HtaFacts:
-    """Everything the chain and gap questions need, fetched once."""
-
-    evidence: dict[tuple[str, str | None], Fact]
-    indications: dict[tuple[str, str | None], Fact]
-    decisions: dict[tuple[str, str | None], Fact]
-    medicines: list[dict[str, Any]]
-    arms: dict[tuple[str, str | None], Fact]
-    broader: dict[str, set[str]]
-    ancestors: dict[str, set[str]]
-    therapy_names: dict[str, str]
-    therapy_drugs: dict[str, set[str]]
-
-    @classmethod
-    def fetch(cls, runner: CypherRunner, levels: Iterable[str] = CLINICAL_LEVELS) -> HtaFacts:
-        evidence_rows = run_named(runner, "clinical_evidence", {"levels": list(levels)})
-        indication_rows = run_named(runner, "regulatory_indications")
-        decision_rows = run_named(runner, "hta_decisions", {"body": HtaBody.NYE_METODER.value})
-        arm_rows = run_named(runner, "trial_arms")
-        alteration_links = run_named(runner, "alteration_is_a")
-        tumour_links = run_named(runner, "tumour_is_a")
-        names: dict[str, str] = {}
-        drugs: dict[str, set[str]] = defaultdict(set)
-        for r in (*evidence_rows, *indication_rows, *decision_rows, *arm_rows):
-            if r.get("therapy_id"):
-                names.setdefault(r["therapy_id"], r.get("therapy") or r["therapy_id"])
-                if r.get("drug_id"):
-                    drugs[r["therapy_id"]].add(r["drug_id"])
-        return cls(
-            evidence=_group(evidence_rows, "year"),
-            indications=_group(indication_rows),
-            decisions=_group(decision_rows, "assesses"),
-            medicines=run_named(runner, "medicine_approvals"),
-            arms=_group(arm_rows),
-            broader=_closure((r["id"], r["broader_id"]) for r in alteration_links),
-            ancestors=_closure((r["code"], r["parent"]) for r in tumour_links),
-            therapy_names=names,
-            therapy_drugs=dict(drugs),
-        )
-
-    # -- the agreement rules ------------------------------------------------------------------
-    def alterations_agree(self, a: Iterable[str], b: Iterable[str]) -> bool:
-        """Some alteration of ``a`` is, or lies under or over, some alteration of ``b``
-        (siblings under a common broader one do not: T790M is not exon 19 deletion)."""
-        b = set(b)
-        return any(x in b or self.broader.get(x, set()) & b or
-                   any(x in self.broader.get(y, ()) for y in b) for x in a)  # fmt: skip
-
-    def tumours_agree(self, a: Iterable[str], b: Iterable[str]) -> bool:
-        """True if either side names no tumour type, or one names the other or its ancestor."""
-        a, b = set(a), set(b)
-        if not a or not b:
-            return True
-        return any(x in b or self.ancestors.get(x, set()) & b or
-                   any(x in self.ancestors.get(y, ()) for y in b) for x in a)  # fmt: skip
-
-    # -- time -----------------------------------------------------------------------------------
-    @staticmethod
-    def in_force(fact: Fact, as_of: dt.date | None, *, decision: bool = False) -> bool | None:
-        """True/False, or None when ``as_of`` is asked and the fact has no date."""
-        if as_of is None:
-            if decision:
-                return fact.row.get("current") is not False
-            return fact.end is None or fact.end > dt.date.today()
-        if fact.start is None:
-            return None
-        return fact.start <= as_of and (fact.end is None or fact.end > as_of)
-
-    @staticmethod
-    def evidence_known(fact: Fact, as_of: dt.date | None) -> bool | None:
-        if as_of is None:
-            return True
-        years = [int(y) for y in fact.extra]
-        if not years:
-            return None
-        return min(years) <= as_of.year
+def decided(snap: Snapshot, decisions: Iterable[DecisionFact], drugs: set[str],
+            alterations: Iterable[str], tumours: Iterable[str]) -> list[DecisionFact]:  # fmt: skip
+    """The decisions on a drug of ``drugs`` whose alterations and tumour type agree (the rules:
+    :mod:`ontology.matching`)."""
+    alterations, tumours = list(alterations), list(tumours)
+    h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
+    return [
+        d for d in decisions
+        if d.drugs & drugs
+        and decision_alterations_agree(h_alt, d.alterations, alterations)
+        and tumours_agree(h_tum, d.match_tumours, tumours)
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,15 +134,73 @@ GAPS: dict[str, str] = {
 }
 
 
-def _label(fact: Fact) -> str:
-    r = fact.row
-    return f"{fact.id} [{r.get('source')}@{r.get('source_version')}]"
+def render_gaps(answers: list[GapAnswer], fmt: str = "table", limit: int = 0) -> str:
+    """Gap answers as a table per gap (with its title, what was cut, undated facts left out), or
+    all rows as JSON/CSV."""
+    from queries.output import render
+
+    if fmt != "table":
+        rows = [r.model_dump() for a in answers for r in (a.rows[:limit] if limit else a.rows)]
+        return render(rows, fmt)
+    parts = []
+    for a in answers:
+        rows = [r.model_dump(exclude={"gap", "items"}) for r in a.rows]
+        shown = rows[:limit] if limit else rows
+        head = f"{a.gap}: {a.title}" + (f" (as of {a.as_of})" if a.as_of else "")
+        more = f"\n... {len(rows) - len(shown)} more" if len(shown) < len(rows) else ""
+        undated = (f"\n({a.undated_left_out} undated facts left out)"
+                   if a.undated_left_out else "")  # fmt: skip
+        parts.append(f"{head}\n{render(shown, 'table')}{more}{undated}")
+    return "\n\n".join(parts)
 
 
-def gap(facts: HtaFacts, name: str, as_of: dt.date | None = None) -> GapAnswer:
+class PositiveCohortGap(BaseModel):
+    """A positive basket-trial cohort that no Nye Metoder decision covers."""
+
+    alteration: str
+    therapy: str
+    tumour_code: str | None
+    arm_id: str
+
+
+def positive_cohorts_without_decision(answer: GapAnswer) -> list[PositiveCohortGap]:
+    """The rows of an evidence-without-decision answer whose evidence is a positive cohort."""
+    out = []
+    for r in answer.rows:
+        for item in r.items:
+            fact_id = item.split()[0]
+            if fact_id.startswith(POSITIVE_COHORT_PREFIX):
+                out.append(
+                    PositiveCohortGap(
+                        alteration=r.alteration,
+                        therapy=r.therapy,
+                        tumour_code=r.tumour_code,
+                        arm_id=fact_id.removeprefix(POSITIVE_COHORT_PREFIX),
+                    )
+                )
+                break
+    return out
+
+
+def demo_gap_list(graph: Snapshot | CypherRunner, focus: Iterable[str] = ()) -> str:
+    """The HTA gap list the demo prints: each gap's first rows (the ``focus`` drugs first), then
+    the positive basket-trial cohorts with no Nye Metoder decision."""
+    focus = set(focus)
+    answers = [gap(graph, name) for name in GAPS]
+    out = ["HTA gap list on the demo data (sample Nye Metoder decisions, MOAlmanac subset):"]
+    for a in answers:
+        out.append(f"\n{a.gap}: {len(a.rows)} rows. {a.title}")
+        for r in sorted(a.rows, key=lambda r: (r.therapy not in focus, r.alteration))[:5]:
+            where = f" in {r.tumour_code}" if r.tumour_code else ""
+            out.append(f"  {r.alteration} + {r.therapy}{where}: {r.why[:110]}")
+    out.append("\nPositive basket-trial cohorts with no Nye Metoder decision (SYNTHETIC cohorts):")
+    for p in positive_cohorts_without_decision(answers[0]):
+        out.append(f"  {p.alteration} + {p.therapy} in {p.tumour_code}: {p.arm_id}")
+    return "\n".join(out)
+
+
+def gap(graph: Snapshot | CypherRunner, name: str, as_of: dt.date | None = None) -> GapAnswer:
     if name not in GAPS:
-        from ontology.errors import UnknownConceptError
-
         raise UnknownConceptError("gap query", name, sorted(GAPS))
     fn = {
         "evidence-without-decision": _evidence_without_decision,
@@ -237,54 +208,16 @@ def gap(facts: HtaFacts, name: str, as_of: dt.date | None = None) -> GapAnswer:
         "not-introduced-newer": _not_introduced_newer,
         "fda-without-ema": _fda_without_ema,
     }[name]
-    rows, undated = fn(facts, as_of)
+    rows, undated = fn(snapshot_of(graph), as_of)
     rows.sort(key=lambda r: (r.alteration, r.therapy, r.tumour_code or "", r.gap))
     return GapAnswer(gap=name, title=GAPS[name], as_of=as_of, rows=rows, undated_left_out=undated)
 
 
-def decisions_in_force(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[Fact], int]:
-    out, undated = [], 0
-    for d in facts.decisions.values():
-        state = facts.in_force(d, as_of, decision=True)
-        if state is None:
-            undated += 1
-        elif state:
-            out.append(d)
-    return out, undated
-
-
-def _indications_in_force(
-    facts: HtaFacts, agency: str | None, as_of: dt.date | None
-) -> tuple[list[Fact], int]:
-    out, undated = [], 0
-    for i in facts.indications.values():
-        if agency and i.row["agency"] != agency:
-            continue
-        state = facts.in_force(i, as_of)
-        if state is None:
-            undated += 1
-        elif state:
-            out.append(i)
-    return out, undated
-
-
-def _decided(facts: HtaFacts, decisions: list[Fact], drugs: set[str], alterations: Iterable[str],
-             tumours: Iterable[str]) -> list[Fact]:  # fmt: skip
-    """The decisions on a drug of ``drugs`` for an agreeing alteration and tumour type (a
-    decision naming no alteration is about the drug in any biomarker group)."""
-    return [
-        d for d in decisions
-        if d.drugs & drugs
-        and (not d.alterations or facts.alterations_agree(d.alterations, alterations))
-        and facts.tumours_agree(d.match_tumours, tumours)
-    ]  # fmt: skip
-
-
-def _evidence_without_decision(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated = decisions_in_force(facts, as_of)
-    groups: dict[tuple[str, str, str | None], list[Fact]] = defaultdict(list)
-    for e in facts.evidence.values():
-        known = facts.evidence_known(e, as_of)
+def _evidence_without_decision(snap: Snapshot, as_of: dt.date | None) -> tuple[list[GapRow], int]:
+    decisions, undated = decisions_in_force(snap, as_of)
+    groups: dict[tuple[str, str | None, str | None], list[EvidenceFact]] = defaultdict(list)
+    for e in snap.evidence.values():
+        known = published_by(e.years, as_of)
         if known is None:
             undated += 1
             continue
@@ -292,69 +225,66 @@ def _evidence_without_decision(facts: HtaFacts, as_of: dt.date | None) -> tuple[
             continue
         for alteration in e.alterations:
             for code, _ in e.tumour_items():
-                groups[(alteration, e.row["therapy_id"], code)].append(e)
+                groups[(alteration, e.therapy_id, code)].append(e)
     rows = []
     for (alteration, therapy, code), items in groups.items():
-        drugs = facts.therapy_drugs.get(therapy, set())
-        if _decided(facts, decisions, drugs, [alteration], [code] if code else []):
+        drugs = snap.therapy_drugs.get(therapy or "", set())
+        if decided(snap, decisions, drugs, [alteration], [code] if code else []):
             continue
         first = items[0]
-        levels = sorted({f"{e.row['source']} {e.row['level']}" for e in items})
+        levels = sorted({f"{e.source} {e.level}" for e in items})
         rows.append(GapRow(
             gap="evidence-without-decision", alteration=first.alterations[alteration],
-            therapy=facts.therapy_names.get(therapy, therapy), tumour_code=code,
+            therapy=snap.therapy_names.get(therapy or "", therapy or "?"), tumour_code=code,
             tumour=first.tumours.get(code) if code else None,
             why=f"{len(items)} evidence item(s): {', '.join(levels)}; no Nye Metoder decision",
-            items=sorted(_label(e) for e in items),
+            items=sorted(e.label for e in items),
         ))  # fmt: skip
     return rows, undated
 
 
-def _ema_without_nyemetoder(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated_d = decisions_in_force(facts, as_of)
-    assessed = {a for d in decisions for a in d.extra}
-    ema, undated = _indications_in_force(facts, Agency.EMA.value, as_of)
+def _ema_without_nyemetoder(snap: Snapshot, as_of: dt.date | None) -> tuple[list[GapRow], int]:
+    decisions, undated_d = decisions_in_force(snap, as_of)
+    assessed = {a for d in decisions for a in d.assesses}
+    ema, undated = indications_in_force(snap, Agency.EMA.value, as_of)
     rows = []
     for i in ema:
         if not i.alterations or i.id in assessed:
             continue
-        date = i.row.get("first_approval_date")
         for alteration, (code, name) in _pairs(i):
             rows.append(GapRow(
                 gap="ema-without-nyemetoder", alteration=alteration,
-                therapy=facts.therapy_names.get(i.row["therapy_id"], i.row["therapy_id"]),
-                tumour_code=code, tumour=name,
-                why=f"EMA indication {date or 'undated'}: {_short(i.row['text'])}",
-                items=[_label(i)],
+                therapy=_therapy(snap, i), tumour_code=code, tumour=name,
+                why=f"EMA indication {i.first_approval_date or 'undated'}: {_short(i.text)}",
+                items=[i.label],
             ))  # fmt: skip
     return rows, undated + undated_d
 
 
-def _not_introduced_newer(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    decisions, undated = decisions_in_force(facts, as_of)
-    indications, undated_i = _indications_in_force(facts, None, as_of)
+def _not_introduced_newer(snap: Snapshot, as_of: dt.date | None) -> tuple[list[GapRow], int]:
+    decisions, undated = decisions_in_force(snap, as_of)
+    indications, undated_i = indications_in_force(snap, None, as_of)
+    h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
     rows = []
     for d in decisions:
-        if d.row.get("status") != NOT_INTRODUCED or d.row.get("decision_date") is None:
+        if d.status != NOT_INTRODUCED or d.decision_date is None:
             continue
-        day = d.row["decision_date"]
+        day = d.decision_date
 
-        def concerns(f: Fact, d: Fact = d) -> bool:
-            return bool(f.drugs & d.drugs) and (
-                not d.alterations or facts.alterations_agree(d.alterations, f.alterations)
-            ) and facts.tumours_agree(d.match_tumours, f.match_tumours)  # fmt: skip
+        def concerns(f: Fact, d: DecisionFact = d) -> bool:
+            return (bool(f.drugs & d.drugs)
+                    and decision_alterations_agree(h_alt, d.alterations, f.alterations)
+                    and tumours_agree(h_tum, d.match_tumours, f.match_tumours))  # fmt: skip
 
         newer = [
-            f"{i.row['agency']} {i.row['first_approval_date']} {_label(i)}"
+            f"{i.agency} {i.first_approval_date} {i.label}"
             for i in indications
-            if concerns(i) and i.row.get("first_approval_date")
-            and i.row["first_approval_date"] > day
-        ]  # fmt: skip
+            if concerns(i) and i.first_approval_date and i.first_approval_date > day
+        ]
         newer += [
-            f"{e.row['source']} {e.row['level']} ({max(int(y) for y in e.extra)}) {_label(e)}"
-            for e in facts.evidence.values()
-            if concerns(e) and e.extra and max(int(y) for y in e.extra) > day.year
-            and facts.evidence_known(e, as_of)
+            f"{e.source} {e.level} ({max(e.years)}) {e.label}"
+            for e in snap.evidence.values()
+            if concerns(e) and e.years and max(e.years) > day.year and published_by(e.years, as_of)
         ]  # fmt: skip
         if not newer:
             continue
@@ -362,42 +292,44 @@ def _not_introduced_newer(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[
         rows.append(GapRow(
             gap="not-introduced-newer",
             alteration=", ".join(sorted(d.alterations.values())) or "(none read)",
-            therapy=facts.therapy_names.get(d.row.get("therapy_id") or "", d.row.get("therapy")
-                                            or "?"),
+            therapy=snap.therapy_names.get(d.therapy_id or "", d.therapy or "?"),
             tumour_code=code, tumour=name,
-            why=f"{d.row['method_id']} {NOT_INTRODUCED} {day}; {len(newer)} newer item(s)",
+            why=f"{d.method_id} {NOT_INTRODUCED} {day}; {len(newer)} newer item(s)",
             items=sorted(newer),
         ))  # fmt: skip
     return rows, undated + undated_i
 
 
-def _fda_without_ema(facts: HtaFacts, as_of: dt.date | None) -> tuple[list[GapRow], int]:
-    fda, undated = _indications_in_force(facts, Agency.FDA.value, as_of)
-    ema, undated_e = _indications_in_force(facts, Agency.EMA.value, as_of)
+def _fda_without_ema(snap: Snapshot, as_of: dt.date | None) -> tuple[list[GapRow], int]:
+    fda, undated = indications_in_force(snap, Agency.FDA.value, as_of)
+    ema, undated_e = indications_in_force(snap, Agency.EMA.value, as_of)
+    h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
     rows = []
     for i in fda:
         if not i.alterations:
             continue
-        agnostic = bool(i.row.get("tissue_agnostic"))
+        agnostic = i.tissue_agnostic
         counterpart = [
             e for e in ema
-            if e.drugs & i.drugs and facts.alterations_agree(e.alterations, i.alterations)
-            and (bool(e.row.get("tissue_agnostic")) == agnostic)
-            and (agnostic or facts.tumours_agree(e.tumours, i.tumours))
+            if e.drugs & i.drugs and alterations_agree(h_alt, e.alterations, i.alterations)
+            and e.tissue_agnostic == agnostic
+            and (agnostic or tumours_agree(h_tum, e.tumours, i.tumours))
         ]  # fmt: skip
         if counterpart:
             continue
         for alteration, (code, name) in _pairs(i):
             rows.append(GapRow(
-                gap="fda-without-ema", alteration=alteration,
-                therapy=facts.therapy_names.get(i.row["therapy_id"], i.row["therapy_id"]),
+                gap="fda-without-ema", alteration=alteration, therapy=_therapy(snap, i),
                 tumour_code=code, tumour=name,
-                why=f"FDA {i.row.get('approval_type')} approval "
-                f"{i.row.get('first_approval_date') or 'undated'}"
-                f"{' (tissue-agnostic)' if agnostic else ''}: {_short(i.row['text'])}",
-                items=[_label(i)],
+                why=f"FDA {i.approval_type} approval {i.first_approval_date or 'undated'}"
+                f"{' (tissue-agnostic)' if agnostic else ''}: {_short(i.text)}",
+                items=[i.label],
             ))  # fmt: skip
     return rows, undated + undated_e
+
+
+def _therapy(snap: Snapshot, f: Fact) -> str:
+    return snap.therapy_names.get(f.therapy_id or "", f.therapy_id or "?")
 
 
 def _pairs(fact: Fact) -> list[tuple[str, tuple[str | None, str | None]]]:
@@ -427,15 +359,17 @@ class CoverageRow(BaseModel):
     outcomes: int = 0
 
 
-def coverage(facts: HtaFacts, as_of: dt.date | None = None) -> list[CoverageRow]:
+def coverage(graph: Snapshot | CypherRunner, as_of: dt.date | None = None) -> list[CoverageRow]:
     """Alteration x therapy x tumour type against evidence, EMA, FDA, Nye Metoder, trial arms
     and outcomes; a row for every triple any of them names."""
-    decisions, _ = decisions_in_force(facts, as_of)
-    indications, _ = _indications_in_force(facts, None, as_of)
+    snap = snapshot_of(graph)
+    decisions, _ = decisions_in_force(snap, as_of)
+    indications, _ = indications_in_force(snap, None, as_of)
+    h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
     keys: dict[tuple[str, str, str | None], tuple[str, str | None]] = {}
-    evidence = [e for e in facts.evidence.values() if facts.evidence_known(e, as_of)]
+    evidence = [e for e in snap.evidence.values() if published_by(e.years, as_of)]
     for fact in (*evidence, *indications, *decisions):
-        therapy = fact.row.get("therapy_id")
+        therapy = fact.therapy_id
         if not therapy:
             continue
         for alt_id, alt_name in fact.alterations.items():
@@ -443,34 +377,33 @@ def coverage(facts: HtaFacts, as_of: dt.date | None = None) -> list[CoverageRow]
                 keys.setdefault((alt_id, therapy, code), (alt_name, tname))
     rows = []
     for (alt_id, therapy, code), (alt_name, tname) in keys.items():
-        drugs = facts.therapy_drugs.get(therapy, set())
+        drugs = snap.therapy_drugs.get(therapy, set())
         tumours = [code] if code else []
 
         def agrees(f: Fact, alt_id: str = alt_id, tumours: list[str] = tumours,
                    drugs: set[str] = drugs) -> bool:  # fmt: skip
             return (
                 bool(f.drugs & drugs)
-                and facts.alterations_agree(f.alterations, [alt_id])
-                and facts.tumours_agree(f.match_tumours, tumours)
+                and alterations_agree(h_alt, f.alterations, [alt_id])
+                and tumours_agree(h_tum, f.match_tumours, tumours)
             )
 
         ev = [e for e in evidence if agrees(e)]
         dates: dict[str, list[str]] = defaultdict(list)
         for i in indications:
             if agrees(i):
-                dates[i.row["agency"]].append(str(i.row.get("first_approval_date") or "undated"))
-        nm = [d for d in decisions if _decided(facts, [d], drugs, [alt_id], tumours)]
-        arms = [a for a in facts.arms.values() if agrees(a)]
+                dates[i.agency].append(str(i.first_approval_date or "undated"))
+        nm = decided(snap, decisions, drugs, [alt_id], tumours)
+        arms = [a for a in snap.arm_facts.values() if agrees(a)]
         rows.append(CoverageRow(
-            alteration=alt_name, therapy=facts.therapy_names.get(therapy, therapy),
+            alteration=alt_name, therapy=snap.therapy_names.get(therapy, therapy),
             tumour_code=code, tumour=tname,
-            evidence="; ".join(sorted({f"{e.row['source']} {e.row['level']}" for e in ev})),
+            evidence="; ".join(sorted({f"{e.source} {e.level}" for e in ev})),
             ema=min(dates.get(Agency.EMA.value, []), default=""),
             fda=min(dates.get(Agency.FDA.value, []), default=""),
-            nye_metoder="; ".join(sorted(f"{d.row['method_id']} {d.row.get('status') or '?'}"
-                                         for d in nm)),
+            nye_metoder="; ".join(sorted(f"{d.method_id} {d.status or '?'}" for d in nm)),
             trial_arm="; ".join(sorted(a.id for a in arms)),
-            outcomes=sum(int(a.row.get("outcomes") or 0) for a in arms),
+            outcomes=sum(a.outcomes for a in arms),
         ))  # fmt: skip
     rows.sort(key=lambda r: (r.alteration, r.therapy, r.tumour_code or ""))
     return rows
@@ -509,9 +442,39 @@ class ChainAnswer(BaseModel):
     therapies: list[ChainTherapy]
     undated_left_out: int = 0
 
+    def render_text(self) -> str:
+        """The chain as the CLI prints it."""
+        where = f" in {self.tumour_code} ({self.tumour})" if self.tumour_code else ""
+        when = f", as of {self.as_of}" if self.as_of else ", current state"
+        out = [f"{self.alteration}{where}{when}; also via {', '.join(self.broader) or '-'}"]
+        if self.undated_left_out:
+            out.append(f"  ({self.undated_left_out} approvals/decisions without a date left out)")
+        if not self.therapies:
+            out.append("  no evidence or approval for it")
+        for t in self.therapies:
+            out.append(f"\n{t.therapy}  (best evidence level {t.best_level}, "
+                       f"{len(t.evidence)} items)")  # fmt: skip
+            out += [f"  evidence   {line}" for line in t.evidence[:3]]
+            if len(t.evidence) > 3:
+                out.append(f"  evidence   ... {len(t.evidence) - 3} more (oncograph evidence)")
+            for item in t.approvals:
+                out.append(f"  approval   {item.by:<13} {str(item.date or 'undated'):<10} "
+                           f"{item.status or '':<11} {item.id} [{item.source}]")  # fmt: skip
+            for item in t.authorisations:
+                out.append(
+                    f"  authorised {item.by:<13} {str(item.date or 'undated'):<10} "
+                    f"{item.text or ''} {item.id} ({item.status}) [{item.source}]"
+                )
+            for item in t.decisions:
+                out.append(f"  Norway     {item.id} {item.status or '(no status)'} "
+                           f"{item.date or 'undated'} [{item.source}]")  # fmt: skip
+            if not t.decisions:
+                out.append("  Norway     no Nye Metoder decision found")
+        return "\n".join(out)
+
 
 def chain(
-    runner: CypherRunner,
+    graph: Snapshot | CypherRunner,
     gene: str,
     text: str,
     tumour: str | None = None,
@@ -520,14 +483,15 @@ def chain(
     """Alteration -> evidence -> therapy -> approvals (agency, date, type) -> Norwegian decision,
     each item with its source and version."""
     from queries import find_tumour_type
-    from queries.evidence import LEVEL_ORDER, evidence_for, resolve_alteration
+    from queries.evidence import evidence_for, resolve_alteration
 
-    concept = resolve_alteration(runner, gene, text)
-    answer = evidence_for(runner, gene, text, tumour)
+    snap = snapshot_of(graph)
+    h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
+    concept = resolve_alteration(snap, gene, text)
+    answer = evidence_for(snap, gene, text, tumour)
     code = answer.tumour_code
-    tumour_name = find_tumour_type(runner, code).tumour_type.name if code else None
-    facts = HtaFacts.fetch(runner)
-    by_name = {name: tid for tid, name in facts.therapy_names.items()}
+    tumour_name = find_tumour_type(snap, code).tumour_type.name if code else None
+    by_name = {name: tid for tid, name in snap.therapy_names.items()}
     undated = 0
     evidence: dict[str, list[str]] = defaultdict(list)
     levels: dict[str, list[str]] = defaultdict(list)
@@ -538,50 +502,49 @@ def chain(
                                  f"[{e.source}@{e.source_version}]")  # fmt: skip
             levels[tid].append(e.level or "-")
     tumours = [code] if code else []
-    approvals: dict[str, list[Fact]] = defaultdict(list)
-    for i in facts.indications.values():
-        if not i.alterations or not facts.alterations_agree(i.alterations, [concept.id]):
+    approvals: dict[str, list[IndicationFact]] = defaultdict(list)
+    for i in snap.indications.values():
+        if not alterations_agree(h_alt, i.alterations, [concept.id]):
             continue
-        if not facts.tumours_agree(i.match_tumours, tumours):
+        if not tumours_agree(h_tum, i.match_tumours, tumours):
             continue
-        state = facts.in_force(i, as_of)
+        state = in_force(i.valid_from, i.valid_to, as_of)
         if state is None:
             undated += 1
-        elif state:
-            approvals[i.row["therapy_id"]].append(i)
-    decisions, undated_d = decisions_in_force(facts, as_of)
+        elif state and i.therapy_id:
+            approvals[i.therapy_id].append(i)
+    decisions, undated_d = decisions_in_force(snap, as_of)
     undated += undated_d
     # therapies known only from a Norwegian decision on the alteration (no evidence loaded)
     decided_only = {
-        d.row["therapy_id"] for d in decisions
-        if d.row.get("therapy_id") and d.alterations
-        and facts.alterations_agree(d.alterations, [concept.id])
-        and facts.tumours_agree(d.match_tumours, tumours)
+        d.therapy_id for d in decisions
+        if d.therapy_id and alterations_agree(h_alt, d.alterations, [concept.id])
+        and tumours_agree(h_tum, d.match_tumours, tumours)
     }  # fmt: skip
     out = []
     for tid in sorted(set(evidence) | set(approvals) | decided_only):
-        drugs = facts.therapy_drugs.get(tid, set())
+        drugs = snap.therapy_drugs.get(tid, set())
         listed = approvals.get(tid, [])
         assessed = {i.id for i in listed}
-        decided = [d for d in decisions if d.extra & assessed]
-        decided += [d for d in _decided(facts, decisions, drugs, [concept.id], tumours)
-                    if d.alterations and d not in decided]  # fmt: skip
+        chosen = [d for d in decisions if d.assesses & assessed]
+        chosen += [d for d in decided(snap, decisions, drugs, [concept.id], tumours)
+                   if d.alterations and d not in chosen]  # fmt: skip
         medicines = _first_authorisations(
-            m for m in facts.medicines if m["drug_id"] in drugs and _medicine_in_force(m, as_of)
+            m for m in snap.medicines if m.drug_id in drugs and _medicine_in_force(m, as_of)
         )
-        best = min(levels.get(tid, ["-"]), key=lambda x: LEVEL_ORDER.get(x, 9))
         out.append(ChainTherapy(
-            therapy=facts.therapy_names.get(tid, tid), best_level=best,
+            therapy=snap.therapy_names.get(tid, tid),
+            best_level=best_level(levels.get(tid, [])),
             evidence=evidence.get(tid, []),
             approvals=sorted((_approval_item(i) for i in listed),
                              key=lambda c: (c.by, c.date or dt.date.max, c.id)),
             authorisations=sorted(
-                {m["id"]: _medicine_item(m) for m in medicines}.values(),
+                {m.id: _medicine_item(m) for m in medicines}.values(),
                 key=lambda c: (c.by, c.id)),
-            decisions=sorted({d.id: _decision_item(d) for d in decided}.values(),
+            decisions=sorted({d.id: _decision_item(d) for d in chosen}.values(),
                              key=lambda c: (c.date or dt.date.max, c.id)),
         ))  # fmt: skip
-    out.sort(key=lambda t: (not (t.approvals or t.decisions), LEVEL_ORDER.get(t.best_level, 9),
+    out.sort(key=lambda t: (not (t.approvals or t.decisions), level_rank(t.best_level),
                             -len(t.evidence), t.therapy))  # fmt: skip
     return ChainAnswer(
         alteration=concept.name, broader=answer.broader, tumour_code=code, tumour=tumour_name,
@@ -592,43 +555,39 @@ def chain(
 ENDED = {"withdrawn", "expired", "revoked", "lapsed", "suspended"}
 
 
-def _first_authorisations(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def _first_authorisations(rows: Iterable[MedicineRow]) -> list[MedicineRow]:
     """Per drug and agency, the first authorisation (the originator, not later generics)."""
-    first: dict[tuple[str, str], dict[str, Any]] = {}
+    first: dict[tuple[str, str], MedicineRow] = {}
     for m in rows:
-        key = (m["drug_id"], m["agency"])
-        day = m.get("first_approval_date") or dt.date.max
-        if key not in first or day < (first[key].get("first_approval_date") or dt.date.max):
+        key = (m.drug_id, m.agency)
+        day = m.first_approval_date or dt.date.max
+        if key not in first or day < (first[key].first_approval_date or dt.date.max):
             first[key] = m
     return list(first.values())
 
 
-def _medicine_in_force(m: dict[str, Any], as_of: dt.date | None) -> bool:
+def _medicine_in_force(m: MedicineRow, as_of: dt.date | None) -> bool:
+    """An authorisation in force: not withdrawn (or ended) now; on ``as_of``, granted by then and
+    not yet withdrawn (an undated authorisation cannot be placed in time)."""
     if as_of is None:
-        return m.get("valid_to") is None and (m.get("status") or "").lower() not in ENDED
-    start = m.get("first_approval_date")
-    return bool(start and start <= as_of and (m.get("valid_to") is None or m["valid_to"] > as_of))
+        return bool(in_force(None, m.valid_to, None)) and (m.status or "").lower() not in ENDED
+    return bool(in_force(m.first_approval_date, m.valid_to, as_of))
 
 
-def _approval_item(i: Fact) -> ChainItem:
-    r = i.row
-    return ChainItem(kind="indication", by=r["agency"], id=i.id, date=r.get("first_approval_date"),
-                     status=r.get("approval_type"), text=r.get("text"),
-                     source=f"{r['source']}@{r['source_version']}")  # fmt: skip
+def _approval_item(i: IndicationFact) -> ChainItem:
+    return ChainItem(kind="indication", by=i.agency, id=i.id, date=i.first_approval_date,
+                     status=i.approval_type, text=i.text,
+                     source=f"{i.source}@{i.source_version}")  # fmt: skip
 
 
-def _medicine_item(m: dict[str, Any]) -> ChainItem:
-    flags = [m.get("approval_type") or "", "orphan" if m.get("orphan") else "",
-             m.get("status") or ""]  # fmt: skip
-    return ChainItem(kind="authorisation", by=m["agency"], id=m["id"],
-                     date=m.get("first_approval_date"),
-                     status=", ".join(f for f in flags if f) or None,
-                     text=m.get("product"),
-                     source=f"{m['source']}@{m['source_version']}")  # fmt: skip
+def _medicine_item(m: MedicineRow) -> ChainItem:
+    flags = [m.approval_type or "", "orphan" if m.orphan else "", m.status or ""]
+    return ChainItem(kind="authorisation", by=m.agency, id=m.id, date=m.first_approval_date,
+                     status=", ".join(f for f in flags if f) or None, text=m.product,
+                     source=f"{m.source}@{m.source_version}")  # fmt: skip
 
 
-def _decision_item(d: Fact) -> ChainItem:
-    r = d.row
-    return ChainItem(kind="decision", by=HtaBody.NYE_METODER.value, id=r.get("method_id") or d.id,
-                     date=r.get("decision_date"), status=r.get("status"), text=r.get("text"),
-                     source=f"{r['source']}@{r['source_version']}")  # fmt: skip
+def _decision_item(d: DecisionFact) -> ChainItem:
+    return ChainItem(kind="decision", by=HtaBody.NYE_METODER.value, id=d.method_id or d.id,
+                     date=d.decision_date, status=d.status, text=d.text,
+                     source=f"{d.source}@{d.source_version}")  # fmt: skip

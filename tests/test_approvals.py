@@ -19,7 +19,8 @@ from graph_loader.files import read_file
 from graph_loader.moalmanac import read_release
 from graph_loader.moalmanac import transform as moalmanac_transform
 from ontology.errors import InputFileError
-from queries.hta import HtaFacts, chain, coverage, gap
+from queries.hta import chain, coverage, decisions_in_force, gap
+from queries.snapshot import Snapshot
 from tests.conftest import FIXTURES, snapshot
 
 HTA = FIXTURES / "hta"
@@ -211,9 +212,9 @@ def test_as_of_follows_a_decision_that_was_reversed(references):
     assert lorlatinib(dt.date(2021, 7, 1)) == [("ID2019_000", "Er innført", dt.date(2021, 6, 21))]
     assert lorlatinib(None) == lorlatinib(dt.date(2021, 7, 1))
     # the gap "not introduced" holds in 2020 and not after the reversal
-    facts = HtaFacts.fetch(references)
-    decided = {d.row["method_id"]: d.row["status"] for d in facts.decisions.values()
-               if facts.in_force(d, dt.date(2020, 6, 1), decision=True)}  # fmt: skip
+    facts = Snapshot(references)
+    decided = {d.method_id: d.status
+               for d in decisions_in_force(facts, dt.date(2020, 6, 1))[0]}  # fmt: skip
     assert decided == {"ID2019_000": "Er ikke innført", "ID2017_041": "Er innført"}
 
 
@@ -376,7 +377,7 @@ def hta_fixture(references):
 
 def test_each_gap_query_matches_independent_python(hta_fixture):
     want, newer = expected_gaps()
-    facts = HtaFacts.fetch(hta_fixture)
+    facts = Snapshot(hta_fixture)
     for name, rows in want.items():
         answer = gap(facts, name)
         got = {(r.alteration, r.therapy, r.tumour_code) for r in answer.rows}
@@ -391,7 +392,7 @@ def test_the_cypher_form_of_a_gap_gives_the_same_rows(hta_fixture):
     from queries import run_catalog_query
 
     rows = run_catalog_query(hta_fixture, "gap_ema_without_nyemetoder")
-    python = gap(HtaFacts.fetch(hta_fixture), "ema-without-nyemetoder").rows
+    python = gap(Snapshot(hta_fixture), "ema-without-nyemetoder").rows
     assert {(r["alteration"], r["therapy"], r["tumour_code"]) for r in rows} == {
         (r.alteration, r.therapy, r.tumour_code) for r in python} == expected_gaps()[0][
         "ema-without-nyemetoder"]  # fmt: skip
@@ -406,7 +407,7 @@ def test_decisions_are_matched_to_the_ema_indication_they_decide_on(hta_fixture)
 
 
 def test_coverage_matrix_rows_agree_with_the_gaps(hta_fixture):
-    facts = HtaFacts.fetch(hta_fixture)
+    facts = Snapshot(hta_fixture)
     rows = {(r.alteration, r.therapy, r.tumour_code): r for r in coverage(facts)}
     statements, indications = raw_facts()
     keys = {(a, " + ".join(sorted(s["drugs"])), s["tumour"]) for s in statements for a in s["alts"]}
@@ -427,9 +428,8 @@ def test_coverage_matrix_rows_agree_with_the_gaps(hta_fixture):
 
 def test_the_norwegian_tumour_words_name_loaded_oncotree_codes(references):
     from graph_loader.indications import _TUMOURS
-    from queries import tumour_index
 
-    codes = set(tumour_index(references).codes())
+    codes = set(Snapshot(references).tumours.codes())
     assert {code for _, code in _TUMOURS} <= codes
 
 

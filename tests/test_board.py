@@ -15,11 +15,18 @@ import pytest
 
 from graph_loader import BUNDLED, bundled_path, load_file
 from graph_loader.files import read_file
+from graph_loader.patient import (
+    maf_records,
+    parse_copy_number,
+    parse_fusions,
+    parse_list,
+    read_patient_file,
+)
 from ontology.errors import UnknownConceptError
 from queries.batch import BatchStats, annotate_maf, write_tsv
-from queries.board import BoardIndex, board_report
-from queries.patient import parse_copy_number, parse_fusions, parse_list, read_patient_file
+from queries.board import board_report
 from queries.report import render_html
+from queries.snapshot import Snapshot
 from tests.conftest import FIXTURES
 
 PATIENT = FIXTURES / "patient"
@@ -33,7 +40,7 @@ def load_all(store):
 
 
 def options(store, index, alterations, tumour):
-    report = board_report(store, parse_list(alterations), tumour, index=index)
+    report = board_report(index, parse_list(alterations), tumour)
     return report.alterations[0].options
 
 
@@ -43,7 +50,7 @@ def by_tier(opts, tier):
 
 def test_sentinel_patients_get_the_expected_first_line_options(store):
     load_all(store)
-    index = BoardIndex.fetch(store)
+    index = Snapshot(store)
 
     mel = options(store, index, "BRAF V600E", "MEL")
     assert {"dabrafenib + trametinib", "vemurafenib", "binimetinib + encorafenib",
@@ -98,11 +105,11 @@ def _signature(report):
 
 
 def test_the_same_patient_as_list_maf_and_vcf_gives_the_same_matches(shipped):
-    index = BoardIndex.fetch(shipped)
+    index = Snapshot(shipped)
     reports = {}
     for name in ("patient_list.txt", "patient.maf", "patient_vep.vcf", "patient_snpeff.vcf"):
         ((sample, observed),) = read_patient_file(PATIENT / name).items()
-        reports[name] = board_report(shipped, observed, "LUAD", sample, index)
+        reports[name] = board_report(index, observed, "LUAD", sample)
     first = _signature(reports["patient_list.txt"])
     assert [a[0] for a in first] == ["BRAF V600E", "PIK3CA E545K", "EGFR E746_A750del"]
     for name, report in reports.items():
@@ -110,10 +117,10 @@ def test_the_same_patient_as_list_maf_and_vcf_gives_the_same_matches(shipped):
     # fusions and copy-number lists add their alterations
     extra = parse_fusions(read_file(PATIENT / "fusions.txt"))
     extra += parse_copy_number(read_file(PATIENT / "copy_number.txt"))
-    report = board_report(shipped, extra, "NSCLC", index=index)
+    report = board_report(index, extra, "NSCLC")
     assert [a.name for a in report.alterations] == ["EML4::ALK", "ERBB2 amplification"]
     with pytest.raises(UnknownConceptError, match="LUAD"):
-        board_report(shipped, extra, "LAUD", index=index)
+        board_report(index, extra, "LAUD")
 
 
 def _chromium() -> str | None:
@@ -156,7 +163,7 @@ def test_the_html_report_renders_in_a_headless_browser(shipped, tmp_path):
 
 
 def test_a_cohort_maf_is_annotated_in_one_run(shipped):
-    index = BoardIndex.fetch(shipped)
+    index = Snapshot(shipped)
     text = (PATIENT / "patient.maf").read_text("utf-8").splitlines()
     header, rows = text[1], text[2:]
     many = [header.replace("\tTumor_Sample_Barcode", "\tTumor_Sample_Barcode\tONCOTREE_CODE")]
@@ -166,10 +173,10 @@ def test_a_cohort_maf_is_annotated_in_one_run(shipped):
     raw = type(read_file(PATIENT / "patient.maf"))("cohort.maf", "\n".join(many).encode())
     stats = BatchStats()
     out = io.StringIO()
-    n = write_tsv(annotate_maf(index, raw, stats=stats), out)
+    n = write_tsv(annotate_maf(index, maf_records(raw, "ONCOTREE_CODE"), stats=stats), out)
     assert n == stats.annotated == 150 and stats.skipped == 100 and stats.distinct_matches == 6
     lines = [line.split("\t") for line in out.getvalue().splitlines()]
-    single = board_report(shipped, parse_list("BRAF V600E"), "MEL", index=index)
+    single = board_report(index, parse_list("BRAF V600E"), "MEL")
     best = single.alterations[0].options[0]
     mel_braf = [x for x in lines[1:] if x[1] == "BRAF" and x[3] == "MEL"]
     assert len(mel_braf) == 25 and all(x[6] == best.tier for x in mel_braf)

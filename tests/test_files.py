@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from graph_loader.files import RawFile, TsvRow, read_file, read_tsv
+from graph_loader.files import BadRow, RawFile, TsvRow, read_file, read_tsv
 from ontology.errors import InputFileError
 from tests.conftest import FIXTURES
 
@@ -49,8 +49,8 @@ def test_tsv_rows_with_the_wrong_field_count_are_reported_not_raised():
         {"a": "7", "b": "8"},
     ]
     assert [r for r in got if not isinstance(r, TsvRow)] == [
-        (3, "1 fields, expected 2 (as in the header)"),
-        (4, "3 fields, expected 2 (as in the header)"),
+        BadRow(3, "1 fields, expected 2 (as in the header)"),
+        BadRow(4, "3 fields, expected 2 (as in the header)"),
     ]
 
 

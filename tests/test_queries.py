@@ -19,7 +19,8 @@ from queries import (
 from queries.catalog import parse_params
 from queries.cohorts import arm_options, arm_summaries
 from queries.evidence import conflicts, evidence_for
-from queries.hta import GAPS, HtaFacts, chain, coverage, gap
+from queries.hta import GAPS, chain, coverage, gap
+from queries.snapshot import Snapshot
 from tests.conftest import FIXTURES
 
 # Columns whose values name a run (a fresh id each load) and so differ between two loads.
@@ -176,7 +177,7 @@ def test_every_catalog_query_gives_the_same_answer_on_both_backends(ladybug_stor
         got["evidence"] = evidence_for(store, "EGFR", "L858R", "LUAD").model_dump()
         got["conflicts"] = [c.model_dump() for c in conflicts(store)]
         got["chain"] = chain(store, "EGFR", "exon 19 deletion", "NSCLC").model_dump()
-        facts = HtaFacts.fetch(store)
+        facts = Snapshot(store)
         got["gaps"] = [gap(facts, name).model_dump() for name in GAPS]
         got["coverage"] = [r.model_dump() for r in coverage(facts)]
         got["cohorts"] = [a.model_dump() for a in arm_summaries(store)]

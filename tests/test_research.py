@@ -41,7 +41,8 @@ def demo(store):
 
 def test_every_cookbook_answer_matches_the_docs(demo):
     assert cookbook_markdown(demo) == DOC.read_text("utf-8"), (
-        "docs/cookbook.md is stale or a backend answers differently: python -m queries.cookbook"
+        "docs/cookbook.md is stale or a backend answers differently: on the demo store, "
+        "oncograph query --cookbook docs/cookbook.md"
     )
 
 

@@ -14,12 +14,13 @@ import pytest
 
 from graph_loader import bundled_path, load_file
 from graph_loader.files import RawFile, read_file
-from graph_loader.privacy import is_national_id, suppress
 from graph_loader.trials import parse_record
 from ontology import two_stage as rules
 from ontology.errors import InputFileError
+from ontology.privacy import is_national_id, suppress
 from queries.cohorts import arm_options, arm_summaries, study_summaries
-from queries.hta import HtaFacts, gap
+from queries.hta import gap
+from queries.snapshot import Snapshot
 from tests.conftest import snapshot
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -240,7 +241,7 @@ def test_a_positive_cohort_becomes_evidence_and_shows_in_the_gaps(cohorts_loaded
     positive = sorted(c for c, d in expected_decisions().items() if d == "positive")
     assert [r["cohort"] for r in rows] == positive == ["C05", "C06"]
     assert {(r["level"], r["framework"]) for r in rows} == {("positive", "basket_trial")}
-    gaps = gap(HtaFacts.fetch(cohorts_loaded), "evidence-without-decision").rows
+    gaps = gap(Snapshot(cohorts_loaded), "evidence-without-decision").rows
     assert {(g.alteration, g.therapy, g.tumour_code) for g in gaps if any(
         "arm-result:" in i for i in g.items)} == {
         ("ERBB2 amplification", "pertuzumab + trastuzumab", "COADREAD"),
@@ -315,7 +316,7 @@ def test_a_file_with_a_valid_fodselsnummer_is_refused_whole(references, tmp_path
 
 @pytest.mark.parametrize("column", ["navn", "Fødselsdato", "date_of_birth", "first_name"])
 def test_name_and_birth_date_columns_are_refused(tmp_path, column):
-    from graph_loader.cohorts import transform_outcomes
+    from graph_loader.outcomes import transform as transform_outcomes
 
     lines = [x for x in OUTCOMES.read_text("utf-8").splitlines() if not x.startswith("#")]
     lines = [f"{lines[0]},{column}"] + [f"{x}," for x in lines[1:]]

@@ -1,5 +1,6 @@
 """A patient's alterations as the tumour board receives them: a simple list, a MAF file, a VCF
-annotated by VEP (``CSQ``) or SnpEff (``ANN``), and fusion and copy-number lists.
+annotated by VEP (``CSQ``) or SnpEff (``ANN``), and fusion and copy-number lists. Every patient
+file the project reads is read here (the CLI's ``report`` and ``annotate``; a web upload).
 
 Every reader returns :class:`Observed` alterations, normalised to the graph's concepts, with
 where each came from (file and line), so the same patient given as a list, a MAF or a VCF yields
@@ -11,24 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
-from graph_loader.files import RawFile, read_file
+from graph_loader.files import BadRow, RawFile, read_file
 from graph_loader.tables import read_table
-from ontology.errors import InputFileError
-from ontology.normalise import (
-    AlterationConcept,
-    fusion,
-    normalise_alteration,
-    parse_protein_change,
-)
+from ontology.errors import ConfigError, InputFileError
+from ontology.normalise import fusion, parse_protein_change
+from ontology.observed import MafRecord, Observed, observed_alteration, parse_list
 
-# MAF Variant_Classification values that change the protein (others: silent, UTR, intron, ...)
-MAF_PROTEIN = {
-    "Missense_Mutation", "Nonsense_Mutation", "Frame_Shift_Del", "Frame_Shift_Ins",
-    "In_Frame_Del", "In_Frame_Ins", "Nonstop_Mutation", "Translation_Start_Site", "Splice_Site",
-}  # fmt: skip
 # VEP / SnpEff consequence terms that change the protein
 VCF_PROTEIN = re.compile(
     r"missense|stop_gained|frameshift|inframe|stop_lost|start_lost|splice_(?:donor|acceptor)|"
@@ -36,67 +28,41 @@ VCF_PROTEIN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Observed:
-    gene: str | None
-    text: str  # as given: "V600E", "p.Val600Glu", "amplification", "EML4::ALK"
-    concept: AlterationConcept
-    origin: str  # "list item 1", "patient.maf:3", "patient.vcf:12 (CSQ)"
-    sample: str = "patient"
+MAF_COLUMNS = ("Hugo_Symbol", "HGVSp_Short")
 
 
-def _observed(gene: str | None, text: str, origin: str, sample: str = "patient") -> Observed:
-    text = text.strip()
-    if gene is None and (m := re.fullmatch(r"([A-Za-z0-9.-]+)\s*(?:::|--|/)\s*([A-Za-z0-9.-]+)",
-                                           text)):  # fmt: skip
-        return Observed(None, text, fusion(m.group(1).upper(), m.group(2).upper(), text), origin,
-                        sample)  # fmt: skip
-    return Observed(gene, text, normalise_alteration(gene, text), origin, sample)
-
-
-def parse_list(text: str, origin: str = "list") -> list[Observed]:
-    """``BRAF V600E; ERBB2 amplification; EML4::ALK; MSI-H`` (``;``, ``,`` or new lines)."""
-    out = []
-    for i, item in enumerate((x.strip() for x in re.split(r"[;\n]|,(?![^()]*\))", text)), 1):
-        if not item or item.startswith("#"):
-            continue
-        if "::" in item or re.fullmatch(r"[A-Z0-9]+-[A-Z0-9]+ fusion", item):
-            out.append(_observed(None, item.removesuffix(" fusion"), f"{origin} item {i}"))
-            continue
-        gene, _, rest = item.partition(" ")
-        if not rest.strip():
-            signature = normalise_alteration(None, item)
-            if signature.normalised:
-                out.append(Observed(None, item, signature, f"{origin} item {i}"))
-                continue
-            raise InputFileError(
-                origin,
-                f"item {i} {item!r}: expected 'GENE ALTERATION' "
-                "(BRAF V600E), a fusion (EML4::ALK) or a signature (MSI-H)",
-            )
-        out.append(_observed(gene, rest, f"{origin} item {i}"))
-    return out
+def maf_records(raw: RawFile, tumour_column: str | None = None) -> Iterator[MafRecord]:
+    """Every data row of a MAF (cBioPortal/TCGA columns ``Hugo_Symbol``, ``HGVSp_Short``,
+    ``Variant_Classification``, ``Tumor_Sample_Barcode``; ``#`` lines such as ``#version 2.4``
+    anywhere), each with its line in the file. A row that does not split into the header's
+    columns raises :class:`InputFileError` with that line. ``tumour_column``: a column each
+    record's ``tumour`` is read from (an error if the header lacks it)."""
+    rows = read_table(raw, MAF_COLUMNS, "Hugo_Symbol", "a MAF file", comments=True)
+    checked = False
+    for item in rows:
+        if isinstance(item, BadRow):
+            raise InputFileError(raw.name, item.reason, item.line)
+        line, row = item
+        if tumour_column and not checked:
+            checked = True
+            if tumour_column not in row:
+                raise InputFileError(raw.name, f"no {tumour_column} column and no --tumour: give "
+                                     "the tumour type for the file or per row", line)  # fmt: skip
+        yield MafRecord(
+            line=line, sample=str(row.get("Tumor_Sample_Barcode") or "").strip(),
+            gene=str(row["Hugo_Symbol"]).strip(),
+            protein=str(row.get("HGVSp_Short") or "").strip(),
+            classification=str(row.get("Variant_Classification") or "Missense_Mutation"),
+            tumour=str(row.get(tumour_column) or "").strip() if tumour_column else "",
+        )  # fmt: skip
 
 
 def parse_maf(raw: RawFile) -> list[Observed]:
-    """A MAF (cBioPortal/TCGA columns ``Hugo_Symbol``, ``HGVSp_Short``, ``Variant_Classification``,
-    ``Tumor_Sample_Barcode``; ``#`` version lines allowed): the protein-changing rows."""
-    text = "\n".join(line for line in raw.text().splitlines() if not line.startswith("#"))
-    rows = read_table(RawFile(raw.name, text.encode("utf-8")), ("Hugo_Symbol", "HGVSp_Short"),
-                      "Hugo_Symbol", "a MAF file")  # fmt: skip
-    skipped = sum(1 for line in raw.text().splitlines() if line.startswith("#"))
-    out = []
-    for line, row in rows:
-        if "__malformed__" in row:
-            raise InputFileError(raw.name, row["__malformed__"], line + skipped)
-        kind = str(row.get("Variant_Classification") or "Missense_Mutation")
-        protein = str(row.get("HGVSp_Short") or "").strip()
-        if kind not in MAF_PROTEIN or not protein or protein in (".", "NA"):
-            continue
-        sample = str(row.get("Tumor_Sample_Barcode") or "patient").strip()
-        out.append(_observed(str(row["Hugo_Symbol"]).strip(), protein,
-                             f"{raw.base_name}:{line + skipped}", sample))  # fmt: skip
-    return out
+    """A MAF's protein-changing rows as observed alterations (origin ``file:line``)."""
+    return [
+        observed_alteration(r.gene, r.protein, f"{raw.base_name}:{r.line}", r.sample or "patient")
+        for r in maf_records(raw) if r.protein_changing
+    ]  # fmt: skip
 
 
 def parse_vcf(raw: RawFile) -> list[Observed]:
@@ -134,7 +100,9 @@ def parse_vcf(raw: RawFile) -> list[Observed]:
         if found:
             gene, protein = found
             sample = samples[0] if samples else "patient"
-            out.append(_observed(gene, protein, f"{raw.base_name}:{number} ({how})", sample))
+            out.append(
+                observed_alteration(gene, protein, f"{raw.base_name}:{number} ({how})", sample)
+            )
     return out
 
 
@@ -186,7 +154,7 @@ def parse_copy_number(raw: RawFile) -> list[Observed]:
         if len(parts) != 2:
             raise InputFileError(raw.name, f"{line!r}: expected 'GENE CALL' (ERBB2 "
                                  "amplification)", number)  # fmt: skip
-        out.append(_observed(parts[0], parts[1], f"{raw.base_name}:{number}"))
+        out.append(observed_alteration(parts[0], parts[1], f"{raw.base_name}:{number}"))
     return out
 
 
@@ -206,3 +174,50 @@ def read_patient_file(path: str | Path) -> dict[str, list[Observed]]:
     for o in observed:
         by_sample[o.sample].append(o)
     return dict(by_sample)
+
+
+def read_patient_inputs(
+    patient: str | Path | None = None,
+    alterations: str | None = None,
+    fusions: str | Path | None = None,
+    copy_number: str | Path | None = None,
+    sample: str | None = None,
+) -> tuple[str, list[Observed]]:
+    """One patient's alterations from any of the inputs the board takes (a file of any shape
+    :func:`read_patient_file` reads, an inline list, fusion and copy-number lists), and the
+    sample's name. A file of several samples needs ``sample``; an unknown sample is an error."""
+    observed: list[Observed] = []
+    name = sample or "patient"
+    if patient:
+        by_sample = read_patient_file(patient)
+        listed = ", ".join(sorted(by_sample)[:5])
+        if sample is None and len(by_sample) > 1:
+            raise ConfigError(f"{patient} holds {len(by_sample)} samples ({listed}...); "
+                              "choose one with --sample")  # fmt: skip
+        if sample is not None and sample not in by_sample:
+            raise ConfigError(f"no sample {sample!r} in {patient}; it has {listed}")
+        name, items = (sample, by_sample[sample]) if sample else next(iter(by_sample.items()),
+                                                                       (name, []))  # fmt: skip
+        observed += items
+    if alterations:
+        observed += parse_list(alterations, "--alterations")
+    if fusions:
+        observed += parse_fusions(read_file(fusions))
+    if copy_number:
+        observed += parse_copy_number(read_file(copy_number))
+    if not observed:
+        raise ConfigError("no alteration given: use --patient, --alterations, --fusions or "
+                          "--copy-number")  # fmt: skip
+    return name, observed
+
+
+__all__ = [
+    "maf_records",
+    "parse_copy_number",
+    "parse_fusions",
+    "parse_list",
+    "parse_maf",
+    "parse_vcf",
+    "read_patient_file",
+    "read_patient_inputs",
+]
