@@ -25,7 +25,6 @@ level ranks, what applies) are :mod:`ontology.matching`'s.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -325,5 +324,5 @@ def board_report(
         sample=sample, tumour_code=code, tumour=match.tumour_type.name,
         tumour_path=[code, *ancestors],
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        alterations=results, sources=[dataclasses.asdict(s) for s in snap.sources],
+        alterations=results, sources=[s.model_dump() for s in snap.sources],
     )  # fmt: skip

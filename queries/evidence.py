@@ -32,8 +32,9 @@ class EvidenceRow(BaseModel):
     alteration_match: str  # "exact", or the broader alteration's name it matched through
     tumour_code: str | None = None
     tumour: str | None = None
-    # "same"; "ancestor" (stated for a broader type: applies); "subtype" (stated for a narrower
-    # type); "any" (no tumour asked). Evidence in other types is off-label and only counted.
+    # ontology.matching.TumourMatch: "same"; "ancestor" (stated for a broader type: applies);
+    # "subtype" (stated for a narrower type); "any" (no tumour asked, or the evidence names
+    # none). Evidence in other types is off-label and only counted.
     tumour_match: str
 
 

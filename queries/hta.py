@@ -1,9 +1,10 @@
 """Approvals, reimbursement and the HTA questions: the evidence chain from an alteration to the
 Norwegian decision, the documentation gaps HTA staff look for, and the coverage matrix.
 
-The catalog queries (``clinical_evidence``, ``regulatory_indications``, ``medicine_approvals``,
-``hta_decisions``, ``trial_arms``, ``alteration_is_a``, ``tumour_is_a``) fetch the facts; this
-module joins them with the hierarchy rules, the same on both backends:
+The facts come from the graph read once (:class:`queries.snapshot.Snapshot`: clinical evidence,
+regulatory indications, medicine authorisations, HTA decisions, trial arms, the two IS_A
+hierarchies); this module joins them with the rules of :mod:`ontology.matching`, the same on both
+backends:
 
 * two alterations *agree* when one is the other or lies under it (EGFR exon 19 deletion under EGFR
   mutation), two tumour types when one is the other or an OncoTree ancestor of it; a fact with no

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from ontology.matching import Hierarchy, is_solid
 from ontology.normalise import GeneIndex, TumourIndex, drug_match_key
 from ontology.vocab import HtaBody
+from queries import SourceRow, list_sources
 from queries.catalog import CypherRunner, run_named
 
 # ---------------------------------------------------------------------------------------------
@@ -169,19 +170,6 @@ class PredictiveRow:
     therapy: str | None
 
 
-@dataclass(frozen=True)
-class SourceVersion:
-    id: str
-    name: str
-    version: str
-    licence: str | None = None
-    file_name: str | None = None
-    checksum_sha256: str | None = None
-    last_run_status: str | None = None
-    last_run_finished_at: str | None = None
-    last_complete_run_id: str | None = None
-
-
 F = TypeVar("F", bound=Fact)
 T = TypeVar("T")
 
@@ -233,8 +221,9 @@ class Snapshot:
 
     # -- refresh --------------------------------------------------------------------------------
     @cached_property
-    def sources(self) -> list[SourceVersion]:
-        return [SourceVersion(**r) for r in run_named(self.runner, "sources")]
+    def sources(self) -> list[SourceRow]:
+        """The releases loaded (``oncograph sources``)."""
+        return list_sources(self.runner)
 
     def versions(self) -> tuple[tuple[str, str | None], ...]:
         """What the snapshot was read from: each source and its last complete run (fetched
