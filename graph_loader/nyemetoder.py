@@ -3,8 +3,20 @@
 Columns (Norwegian, as published): ``ID-nr``, ``Virkestoff``, ``Handelsenavn``,
 ``Bruksområde (indikasjon)``, ``Metodetype``, ``Fagområde``, ``Dato siste beslutning``,
 ``Gjeldende beslutning Kortversjon``, ``Gjeldende beslutning (Hele)``; other columns are ignored.
-Dates may be ISO, Norwegian ``dd.mm.yyyy`` or Excel serial numbers. Each method id becomes an
-``HtaDecision`` (``ID2021_147``) with its status as published; a status phrased outside the
+The official workbook's real shape (``../shared/data/nyemetoder/README.md``) is read as it is:
+
+* method ids without the ``ID`` prefix (``2021_147``) or with it (``ID2021_147``, as the website
+  writes them), with a letter after a space (``2013_036 A``): all normalised to ``ID2021_147`` /
+  ``ID2013_036A``;
+* a decision is a method id *and* its indication: a method id repeated with another indication
+  is another decision (node id ``ID…:<hash of the indication>``, ``method_id`` the plain id); the
+  same id and indication twice is one decision whose decision texts are merged;
+* every method type is kept: drugs (``Legemidler``) get their therapy; devices, diagnostics and
+  procedures become decisions without a therapy (counted in the load report);
+* dates are Excel serials in the workbook's own date system (1900 or 1904), ``0`` for none, or
+  ISO / ``dd.mm.yyyy`` text; long multi-line texts are kept.
+
+Each decision becomes an ``HtaDecision`` with its status as published; a status phrased outside the
 known vocabulary is kept verbatim and flagged. Substances are written with Norwegian INN spellings
 (kapmatinib, larotrektinib); they link to the drug the graph already knows under its English INN
 (capmatinib), through the spelling-independent match key. The biomarkers and tumour types the
@@ -13,7 +25,8 @@ FOR_TUMOUR), and each current decision is matched to the EMA indication it decid
 decisions nothing could be read from, or matched to, are listed in the load report.
 
 Several snapshots of the workbook (a directory of them, oldest first by name) keep the history:
-a method whose status or date changed keeps its earlier decision with ``valid_to`` set.
+a decision (method id and indication) whose status or date changed keeps its earlier state with
+``valid_to`` set.
 
 Nye Metoder publishes no machine-readable list we could obtain: the project ships a small
 hand-compiled sample in this shape; users load the current official workbook themselves.
@@ -22,6 +35,7 @@ hand-compiled sample in this shape; users load the current official workbook the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -43,14 +57,33 @@ META = SourceMeta(
     url="https://www.nyemetoder.no",
     citation="Nye Metoder, the national system for managed introduction of new health technologies",
 )
+DATE = "Dato siste beslutning"
 COLUMNS = (
     "ID-nr", "Virkestoff", "Handelsenavn", "Bruksområde (indikasjon)", "Metodetype", "Fagområde",
     "Dato siste beslutning", "Gjeldende beslutning Kortversjon", "Gjeldende beslutning (Hele)",
 )  # fmt: skip
-METHOD_ID = re.compile(r"^ID\d{4}_\d{1,4}[A-Za-z]?$")
+# the workbook's "2021_147" / "2013_036 A" and the website's "ID2021_147"
+METHOD_ID = re.compile(r"^(?:ID)?\s*(\d{4})_(\d{1,4})(?:\s*([A-Za-z]))?$", re.IGNORECASE)
+DRUGS = "Legemidler"  # the Metodetype of drug methods; the others are devices, tests, procedures
+MERGED = "repeated method and indication (one decision, decision texts merged)"
 _STATUS = {" ".join(s.value.lower().split()): s.value for s in NyeMetoderStatus}
 
 DrugIndex = dict[str, tuple[str, str]]  # match key -> (drug id, INN as the graph has it)
+
+
+def normalise_method_id(text: Any) -> str | None:
+    """``2021_147``, ``ID2021_147``, ``2013_036 A`` -> ``ID2021_147``, ``ID2013_036A``; None if
+    the text is no method id."""
+    m = METHOD_ID.match(" ".join(str(text or "").split()))
+    return f"ID{m.group(1)}_{m.group(2)}{(m.group(3) or '').upper()}" if m else None
+
+
+def indication_key(text: Any) -> str:
+    """What identifies a decision's indication: its text with white space folded, case-folded."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+Identity = tuple[str, str]  # (method id, indication key)
 
 
 def transform(
@@ -64,7 +97,8 @@ def transform(
     """Parse and validate decision workbooks into ``HtaDecision`` nodes and their links.
 
     ``raw`` is one workbook or several snapshots of it (oldest first, e.g. the 2020 and 2024
-    downloads): the newest row of a method id is its current decision (node id = method id); an
+    downloads): the newest row of a decision (method id and indication) is its current state
+    (node id = the method id, or ``ID…:<hash>`` when the method has several indications); an
     earlier row with another status or date is kept as history (``ID2019_029@2020-01-27``,
     ``current=false``, ``valid_to`` = the next decision's date) that the newer one SUPERSEDES.
     ``indications`` (the EMA indications in the graph) links each decision to the indication it
@@ -75,11 +109,11 @@ def transform(
     first = snapshots[-1]
     result = TransformResult(source=META.for_file(first, version or "unversioned", retrieved_at))
     collect = ConceptCollector(result)
-    history: dict[str, list[tuple[dict[str, Any], dt.date | None]]] = {}
+    history: dict[Identity, list[tuple[dict[str, Any], dt.date | None]]] = {}
     dates: list[dt.date] = []
     for snapshot in snapshots:
-        for method_id, row, decided in _valid_rows(snapshot, result):
-            states = history.setdefault(method_id, [])
+        for identity, row, decided in _valid_rows(snapshot, result):
+            states = history.setdefault(identity, [])
             state = (_status_text(row), decided)
             if not states or (_status_text(states[-1][0]), states[-1][1]) != state:
                 states.append((row, decided))
@@ -87,14 +121,16 @@ def transform(
                 states[-1] = (row, decided)  # same decision: the newer wording of it
             if decided:
                 dates.append(decided)
-    for method_id, states in history.items():
+    keys_of: dict[str, set[str]] = {}
+    for method_id, key in history:
+        keys_of.setdefault(method_id, set()).add(key)
+    for (method_id, key), states in history.items():
+        base = method_id if len(keys_of[method_id]) == 1 else f"{method_id}:{_short_hash(key)}"
         newer_id = None
         for position in range(len(states) - 1, -1, -1):
             row, decided = states[position]
             current = position == len(states) - 1
-            node_id = (
-                method_id if current else f"{method_id}@{decided or f'snapshot{position + 1}'}"
-            )
+            node_id = base if current else f"{base}@{decided or f'snapshot{position + 1}'}"
             valid_to = None if current else states[position + 1][1]
             _decision(collect, node_id, method_id, row, decided, current, valid_to, drugs,
                       indications, tumour_codes)  # fmt: skip
@@ -102,10 +138,24 @@ def transform(
                 collect.rel(RelType.SUPERSEDES, Label.HTA_DECISION, newer_id, Label.HTA_DECISION,
                             node_id)  # fmt: skip
             newer_id = node_id
+            if current and not _is_drug(row):
+                result.skipped["not a drug (device, test or procedure): a decision without a "
+                               "therapy"] += 1  # fmt: skip
     if version is None:
         version = max(dates).isoformat() if dates else first.sha256[:12]
         result.source = META.for_file(first, version, retrieved_at)
     return result
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _is_drug(row: dict[str, Any]) -> bool:
+    """A drug method (``Legemidler``); a row that states no method type is read as one (the
+    sample and older exports)."""
+    kind = " ".join(str(row.get("Metodetype") or "").split())
+    return not kind or kind.casefold() == DRUGS.casefold()
 
 
 def read_snapshots(path: str | Path | RawFile) -> list[RawFile]:
@@ -126,24 +176,57 @@ def _status_text(row: dict[str, Any]) -> str:
 
 
 def _valid_rows(raw: RawFile, result: TransformResult):  # type: ignore[no-untyped-def]
-    """(method id, row, decision date) of each valid row; the others become rejections."""
-    seen: dict[str, int] = {}
-    rows = read_table(raw, COLUMNS, "ID-nr", "the Nye Metoder decision workbook")
+    """((method id, indication key), row, decision date) of each decision in one workbook; the
+    rows that are not valid become rejections. A repeated method id and indication is one
+    decision: the later-dated row, with the other's decision text merged in."""
+    kept: dict[Identity, tuple[int, dict[str, Any], dt.date | None]] = {}
+    rows = read_table(raw, COLUMNS, "ID-nr", "the Nye Metoder decision workbook",
+                      date_columns=(DATE,))  # fmt: skip
     for line, row, reject in checked_rows(raw.name, rows, result):
-        method_id = str(row["ID-nr"]).strip()
-        if not METHOD_ID.match(method_id):
-            reject("malformed method id", f"{method_id!r}, expected ID<year>_<number>", "ID-nr")
-            continue
-        if method_id in seen:
-            reject("duplicate method id", f"{method_id} (first at row {seen[method_id]})", "ID-nr")
+        method_id = normalise_method_id(row["ID-nr"])
+        if method_id is None:
+            given = str(row["ID-nr"]).strip()
+            expected = "<year>_<number> (2021_147, 2013_036 A) or ID<year>_<number>"
+            reject("malformed method id", f"{given!r}, expected {expected}", "ID-nr")
             continue
         try:
-            decided = parse_date(row["Dato siste beslutning"])
+            decided = _decision_date(row[DATE])
         except ValueError as exc:
-            reject("unparseable date", str(exc), "Dato siste beslutning")
+            reject("unparseable date", str(exc), DATE)
             continue
-        seen[method_id] = line
-        yield method_id, row, decided
+        identity = (method_id, indication_key(row["Bruksområde (indikasjon)"]))
+        if identity in kept:
+            result.skipped[MERGED] += 1
+            kept[identity] = _merge(kept[identity], (line, row, decided))
+            continue
+        kept[identity] = (line, row, decided)
+    for identity, (_, row, decided) in kept.items():
+        yield identity, row, decided
+
+
+Kept = tuple[int, dict[str, Any], "dt.date | None"]
+
+
+def _merge(first: Kept, second: Kept) -> Kept:
+    """Two rows of one decision: the later-dated one (the later row on a tie), with both decision
+    texts."""
+    newer, older = (second, first) if (second[2] or dt.date.min) >= (first[2] or dt.date.min) \
+        else (first, second)  # fmt: skip
+    full = "Gjeldende beslutning (Hele)"
+    texts = dict.fromkeys(t for t in (str(r[1][full] or "").strip() for r in (newer, older)) if t)
+    row = dict(newer[1]) | {full: "\n\n---\n\n".join(texts)}
+    return (first[0], row, newer[2])
+
+
+def _decision_date(value: Any) -> dt.date | None:
+    """``Dato siste beslutning``: a date (a workbook serial, already converted by the table
+    reader), ISO or ``dd.mm.yyyy`` text, an Excel serial in text (1900 system), or 0 / empty for
+    none."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*0+(?:\.0+)?\s*", value):
+        return None
+    return parse_date(value)
 
 
 def _decision(
@@ -178,6 +261,8 @@ def _decision(
         current=current, valid_from=decided, valid_to=valid_to,
         normalised=not (short and status is None),
     ))  # fmt: skip
+    if not _is_drug(row):
+        return  # a device, test or procedure: the decision, without a therapy or biomarker
     drug_ids: list[str] = []
     if substance:
         therapy, drug_ids = _therapy(collect, substance, drugs)

@@ -101,7 +101,13 @@ def patient_rows(
 
 
 def read_table(
-    raw: RawFile, required: tuple[str, ...], key: str, what: str, *, comments: bool = False
+    raw: RawFile,
+    required: tuple[str, ...],
+    key: str,
+    what: str,
+    *,
+    comments: bool = False,
+    date_columns: tuple[str, ...] = (),
 ) -> list[Row | BadRow]:
     """Every non-empty data row of the first sheet (xlsx) or of a delimited text file.
 
@@ -111,7 +117,7 @@ def read_table(
     lines starting with ``#`` are passed over; line numbers stay the file's own.
     """
     if raw.data[:2] == b"PK":  # an .xlsx (zip) workbook
-        return _xlsx_rows(raw, required, key, what)
+        return _xlsx_rows(raw, required, key, what, date_columns)
     text = raw.text()
     if not text.strip():
         raise InputFileError(raw.name, f"the file is empty; expected {what}", 1)
@@ -139,7 +145,9 @@ def read_table(
     return out
 
 
-def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> list[Row | BadRow]:
+def _xlsx_rows(
+    raw: RawFile, required: tuple[str, ...], key: str, what: str, date_columns: tuple[str, ...]
+) -> list[Row | BadRow]:
     import openpyxl
 
     try:
@@ -147,6 +155,7 @@ def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> 
     except Exception as exc:  # zip or XML damage
         raise InputFileError(raw.name, f"not a readable .xlsx workbook ({exc})") from None
     sheet = book.worksheets[0]
+    epoch = book.epoch.date() if isinstance(book.epoch, dt.datetime) else EXCEL_EPOCH
     header: list[str] | None = None
     out: list[Row | BadRow] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -158,7 +167,12 @@ def _xlsx_rows(raw: RawFile, required: tuple[str, ...], key: str, what: str) -> 
             continue
         if not any(str(c).strip() for c in cells):
             continue
-        out.append((number, dict(zip(header, cells, strict=False))))
+        row = dict(zip(header, cells, strict=False))
+        for column in date_columns:
+            value = row.get(column)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                row[column] = _serial_date(value, epoch)
+        out.append((number, row))
     if header is None:
         reason = f"no header row with {key} in the first sheet; expected {what}"
         raise InputFileError(raw.name, reason)
@@ -174,6 +188,15 @@ def _check_header(
             raw.name, f"missing column(s) {', '.join(missing)}; expected {what} with the columns "
             f"{', '.join(required)}", line=line,
         )  # fmt: skip
+
+
+def _serial_date(value: float, epoch: dt.date) -> dt.date | str:
+    """An Excel serial in a workbook whose day 0 is ``epoch``; 0 is no date (empty)."""
+    if value == 0:
+        return ""
+    if not 0 < value < 2958466:
+        return str(value)  # left for the caller's date parser to reject, with its row
+    return epoch + dt.timedelta(days=int(value))
 
 
 def parse_date(value: Any, order: str = "dmy") -> dt.date | None:
