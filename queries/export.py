@@ -84,7 +84,7 @@ def centre_key(
     """The networkx key of the node an export or analysis centres on: exactly one of an
     alteration ("BRAF V600E", or a signature "MSI-H"), a drug (any spelling) or a tumour type."""
     from ontology.normalise import drug_match_key, normalise_alteration
-    from queries import find_gene, find_tumour_type
+    from queries import find_tumour_type
     from queries.snapshot import snapshot_of
 
     given = [x for x in (alteration, drug, tumour) if x]
@@ -92,9 +92,16 @@ def centre_key(
         raise ConfigError("give exactly one of --alteration, --drug, --tumour")
     snap = snapshot_of(graph)
     if alteration:
+        from queries.evidence import resolve_alteration
+
         gene, _, rest = alteration.strip().partition(" ")
-        symbol = find_gene(snap, gene)[0].symbol if rest else None
-        return key("Alteration", normalise_alteration(symbol, rest or gene).id)
+        if rest.strip():  # unknown genes and alterations: an error with the nearest known ones
+            return key("Alteration", resolve_alteration(snap, gene, rest.strip()).id)
+        signature = normalise_alteration(None, gene)
+        if not signature.normalised:
+            raise ConfigError(f"--alteration {alteration!r}: give the gene and the alteration "
+                              '("BRAF V600E") or a signature ("MSI-H")')  # fmt: skip
+        return key("Alteration", signature.id)
     if drug:
         found = snap.drugs.get(drug_match_key(drug))
         if not found:
@@ -163,9 +170,13 @@ def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
 
 
 def write_jsonl(g: nx.MultiDiGraph, out: TextIO) -> int:
+    """One JSON object a line: nodes (``"kind": "node"``, ``key``, their properties), then edges
+    (``"kind": "edge"``, ``from``, ``to``, theirs). A node's own ``kind`` property (an
+    alteration's or a publication's kind) is written as ``node_kind``."""
     n = 0
     for node, data in g.nodes(data=True):
-        out.write(json.dumps({"kind": "node", "key": node, **data}, ensure_ascii=False) + "\n")
+        props = {("node_kind" if k == "kind" else k): v for k, v in data.items()}
+        out.write(json.dumps({"kind": "node", "key": node, **props}, ensure_ascii=False) + "\n")
         n += 1
     for a, b, data in g.edges(data=True):
         out.write(json.dumps({"kind": "edge", "from": a, "to": b, **data}, ensure_ascii=False)
@@ -287,6 +298,8 @@ def drugs_within(g: nx.MultiDiGraph, centre: str, steps: int = 3) -> list[tuple[
     """Drugs reachable from a node within ``steps`` (either direction), each with a shortest path
     of node names."""
     view = analysis_view(g).to_undirected(as_view=True)
+    if centre not in view:
+        raise ConfigError(f"{centre} is not in the graph")
     paths = nx.single_source_shortest_path(view, centre, cutoff=steps)
     out = []
     for node, path in paths.items():
