@@ -2,9 +2,7 @@
 regulatory indication it decides on.
 
 Nye Metoder names the biomarker and tumour type only in Norwegian prose ("ikke-småcellet
-lungekreft (NSCLC) med KRAS G12C-mutasjon"). :func:`read_norwegian` reads the biomarkers and
-tumour types that the text names, through a table of the phrasings Nye Metoder uses; it reads
-nothing it is not sure of (an unread indication is reported, not guessed).
+lungekreft (NSCLC) med KRAS G12C-mutasjon"); :mod:`graph_loader.norwegian` reads it.
 :func:`match_indications` then finds the EMA indications of the same drug whose required
 alterations and tumour types agree with the decision's, ranked by treatment setting (adjuvant,
 first line, after earlier treatment, children).
@@ -16,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from graph_loader.norwegian import ReadIndication
 from ontology.matching import Hierarchy
 from ontology.normalise import (
     AlterationConcept,
@@ -26,79 +25,6 @@ from ontology.normalise import (
 )
 from ontology.vocab import AlterationKind
 from queries.snapshot import Snapshot
-
-# (pattern, alterations) in the order they are tried; gene-level fallbacks come last and apply
-# only when nothing more specific was read for that gene.
-_SPECIFIC: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (r"ekson\s*19[\s-]*delesjon|exon\s*19\s*del", (("EGFR", "exon 19 deletion"),)),
-    (r"ekson\s*20[\s-]*insersjon|exon\s*20\s*ins", (("EGFR", "exon 20 insertion"),)),
-    (r"\bL858R\b", (("EGFR", "L858R"),)),
-    (r"\bT790M\b", (("EGFR", "T790M"),)),
-    (r"METex14|MET[\s-]*ekson\s*14|ekson\s*14[\s-]*(?:skipping|hopping)",
-     (("MET", "exon 14 skipping"),)),
-    (r"\bKRAS\s*G12C\b", (("KRAS", "G12C"),)),
-    (r"\bBRAF\s*V600E\b", (("BRAF", "V600E"),)),
-    (r"\bBRAF\s*V600(?![A-Z0-9])", (("BRAF", "V600"),)),
-    (r"\bIDH1[\s-]*R132", (("IDH1", "R132"),)),
-    (r"\bALK\)?[\s-]*(?:positiv|fusjon|rearrang|translokasjon)", (("ALK", "fusion"),)),
-    (r"\bROS1\)?[\s-]*(?:positiv|fusjon|rearrang)", (("ROS1", "fusion"),)),
-    (r"\bRET\)?[\s-]*(?:positiv|fusjon|rearrang)", (("RET", "fusion"),)),
-    (r"\bNTRK\)?[\s-]*(?:fusjon|genfusjon)|\bNTRK\)?[\s-]*fusjonspositiv|\(NTRK\)\s*fusjonsgen",
-     (("NTRK1", "fusion"), ("NTRK2", "fusion"), ("NTRK3", "fusion"))),
-    (r"\bFGFR2\)?[\s-]*(?:fusjon|rearrang)", (("FGFR2", "fusion"),)),
-    (r"\bBRCA1/2\b|\bBRCA[\s-]*mut", (("BRCA1", "mutation"), ("BRCA2", "mutation"))),
-)  # fmt: skip
-_GENE_LEVEL = re.compile(r"\b(EGFR|BRCA1|BRCA2|PIK3CA|FGFR[1-4]|IDH1|IDH2|KIT|PDGFRA)\)?[\s-]*mut")
-
-# Norwegian tumour words -> OncoTree codes (checked against the loaded OncoTree by a test)
-_TUMOURS: tuple[tuple[str, str], ...] = (
-    (r"ikke-småcellet lungekreft|\bNSCLC\b|lungekreft", "NSCLC"),
-    (r"prostatakreft|\bmCRPC\b|\bmHSPC\b", "PRAD"),
-    (r"brystkreft", "BRCA"),
-    (r"eggstokkreft|ovarialkreft|eggleder|bukhinnekreft", "OVARY"),
-    (r"kolorektal|tykktarmskreft|endetarmskreft", "COADREAD"),
-    (r"melanom", "MEL"),
-    (r"skjoldbruskkjertel|thyreoidea", "THYROID"),
-    (r"bukspyttkjertel", "PAAD"),
-    (r"gallegang", "CHOL"),
-    (r"urotel|blærekreft", "BLCA"),
-)
-_TISSUE_AGNOSTIC = re.compile(r"solide?\s+(?:tumor(?:er)?|svulst(?:er)?)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ReadIndication:
-    alterations: tuple[AlterationConcept, ...]
-    tumours: tuple[str, ...]  # OncoTree codes
-    tissue_agnostic: bool
-
-    @property
-    def empty(self) -> bool:
-        return not self.alterations and not self.tumours and not self.tissue_agnostic
-
-
-def read_norwegian(text: str | None) -> ReadIndication:
-    """The biomarkers and tumour types a Norwegian indication text names (see module doc)."""
-    text = text or ""
-    found: dict[str, AlterationConcept] = {}
-    for pattern, alterations in _SPECIFIC:
-        if re.search(pattern, text, re.IGNORECASE):
-            for gene, notation in alterations:
-                concept = normalise_alteration(gene, notation)
-                found.setdefault(concept.id, concept)
-    genes_read = {c.gene for c in found.values()}
-    for m in _GENE_LEVEL.finditer(text):
-        if m.group(1) not in genes_read:
-            concept = gene_mutation(m.group(1))
-            found.setdefault(concept.id, concept)
-    tumours = []
-    for pattern, code in _TUMOURS:
-        if re.search(pattern, text, re.IGNORECASE) and code not in tumours:
-            tumours.append(code)
-    return ReadIndication(
-        tuple(found.values()), tuple(tumours), bool(_TISSUE_AGNOSTIC.search(text))
-    )
-
 
 # -- matching a decision to the regulator's indication ------------------------------------------
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 from ontology.normalise import (
     AlterationConcept,
+    expression_state,
     gene_fusion,
     gene_mutation,
     make_alteration,
@@ -161,13 +162,6 @@ class _Found:
 
     def add(self, concept: AlterationConcept, negated: bool) -> None:
         (self.excluded if negated else self.required).setdefault(concept.id, concept)
-
-
-def expression_state(marker: str, state: str) -> AlterationConcept:
-    """A protein-expression state as a concept of its own: ``HER2-positive``, ``HER2-low``,
-    ``HR-positive``, ``ER-positive``, ``triple-negative``, ``CD20-positive``."""
-    name = f"{marker}-{state}" if marker else state
-    return make_alteration(None, AlterationKind.EXPRESSION, name, name)
 
 
 def pd_l1(score: str | None, comparator: str | None, value: str | None) -> AlterationConcept:

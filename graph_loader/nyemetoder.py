@@ -20,7 +20,7 @@ Each decision becomes an ``HtaDecision`` with its status as published; a status 
 known vocabulary is kept verbatim and flagged. Substances are written with Norwegian INN spellings
 (kapmatinib, larotrektinib); they link to the drug the graph already knows under its English INN
 (capmatinib), through the spelling-independent match key. The biomarkers and tumour types the
-Norwegian indication text names are read (``graph_loader.indications``) and linked (REQUIRES,
+Norwegian indication text names are read (``graph_loader.norwegian``) and linked (REQUIRES,
 FOR_TUMOUR), and each current decision is matched to the EMA indication it decides on (ASSESSES);
 decisions nothing could be read from, or matched to, are listed in the load report.
 
@@ -43,10 +43,12 @@ from typing import Any
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import Source, SourceMeta, TransformResult
-from graph_loader.indications import IndicationIndex, match_indications, read_norwegian
+from graph_loader.indications import IndicationIndex, match_indications
+from graph_loader.norwegian import read_norwegian
 from graph_loader.regulatory import split_substances
 from graph_loader.tables import checked_rows, parse_date, read_table
 from ontology.errors import InputFileError
+from ontology.matching import INFERRED, NOT_A_DRUG, NOT_STATED, READ_FROM_TEXT
 from ontology.models import HtaDecision
 from ontology.normalise import drug_match_key, normalise_drug_name
 from ontology.vocab import HtaBody, Label, NyeMetoderStatus, RelType, TherapyType
@@ -247,6 +249,29 @@ def _decision(
         collect.miss("decision status", f"{method_id}: {short!r}")
     substance = str(row["Virkestoff"] or "").strip()
     text = " ".join(str(row["Bruksområde (indikasjon)"] or "").split())
+    drug = _is_drug(row)
+    read = read_norwegian(text) if drug else None
+    drug_ids: list[str] = []
+    if drug and substance:
+        therapy, drug_ids = _therapy(collect, substance, drugs)
+        collect.rel(RelType.FOR_THERAPY, Label.HTA_DECISION, node_id, Label.THERAPY, therapy)
+    matched, how = [], ""
+    if read is not None and indications is not None:
+        matched, how = match_indications(indications, drug_ids, read, text)
+    inferred: set[str] = set()
+    if read is not None and not read.alterations and len(matched) == 1:
+        # nothing read: the biomarker of the one EMA indication the decision decides on
+        ref = next(r for refs in indications.by_drug.values() for r in refs  # type: ignore[union-attr]
+                   if r.id == matched[0])  # fmt: skip
+        inferred = set(ref.alterations)
+    if read is None:
+        basis = NOT_A_DRUG
+    elif read.alterations:
+        basis = READ_FROM_TEXT
+    elif inferred:
+        basis = f"{INFERRED} {matched[0]}"
+    else:
+        basis = NOT_STATED
     collect.node(HtaDecision(
         id=node_id, source_record_id=method_id, body=HtaBody.NYE_METODER,
         method_id=method_id, substance=substance or None,
@@ -259,31 +284,31 @@ def _decision(
         decision_short=short or None,
         decision_full=str(row["Gjeldende beslutning (Hele)"] or "").strip() or None,
         current=current, valid_from=decided, valid_to=valid_to,
-        normalised=not (short and status is None),
+        normalised=not (short and status is None), biomarker_basis=basis,
+        excluded_alterations=sorted(c.id for c in (read.excluded if read else ())),
     ))  # fmt: skip
-    if not _is_drug(row):
+    if read is None:
         return  # a device, test or procedure: the decision, without a therapy or biomarker
-    drug_ids: list[str] = []
-    if substance:
-        therapy, drug_ids = _therapy(collect, substance, drugs)
-        collect.rel(RelType.FOR_THERAPY, Label.HTA_DECISION, node_id, Label.THERAPY, therapy)
-    read = read_norwegian(text)
-    for concept in read.alterations:
+    for concept in (*read.alterations, *read.excluded):
         collect.alteration(concept)
+    for concept in read.alterations:
         collect.rel(RelType.REQUIRES, Label.HTA_DECISION, node_id, Label.ALTERATION, concept.id,
-                    match_level="read from the indication text")  # fmt: skip
+                    match_level=READ_FROM_TEXT)  # fmt: skip
+    for alteration_id in sorted(inferred):
+        collect.rel(RelType.REQUIRES, Label.HTA_DECISION, node_id, Label.ALTERATION, alteration_id,
+                    match_level=f"{INFERRED} {matched[0]}")  # fmt: skip
     for code in read.tumours:
         if tumour_codes is None or code in tumour_codes:
             collect.rel(RelType.FOR_TUMOUR, Label.HTA_DECISION, node_id, Label.TUMOUR_TYPE, code)
     if read.empty and current:
         collect.miss("indication text (no biomarker or tumour type read)", f"{method_id}: {text}")
-    if indications is not None:
-        matched, how = match_indications(indications, drug_ids, read, text)
-        for approval_id in matched:
-            collect.rel(RelType.ASSESSES, Label.HTA_DECISION, node_id, Label.APPROVAL, approval_id,
-                        match_level=how)  # fmt: skip
-        if not matched and current:
-            collect.miss("EMA indication (no match by substance and indication)", method_id)
+    if current and basis == NOT_STATED:
+        collect.miss("biomarker (not stated in the text, none inferred)", f"{method_id}: {text}")
+    for approval_id in matched:
+        collect.rel(RelType.ASSESSES, Label.HTA_DECISION, node_id, Label.APPROVAL, approval_id,
+                    match_level=how)  # fmt: skip
+    if indications is not None and not matched and current:
+        collect.miss("EMA indication (no match by substance and indication)", method_id)
 
 
 def _therapy(

@@ -104,9 +104,11 @@ class Hierarchy:
 #: * ``alterations``: a fact naming no alteration agrees with no alteration;
 #: * ``tumours``: a fact naming no tumour type (a tissue-agnostic indication, a decision whose
 #:   text names none) agrees with any tumour type;
-#: * ``decision_alterations``: a Nye Metoder decision naming no alteration is about the drug in
-#:   any biomarker group, so it agrees with every alteration.
-EMPTY_AGREES = {"alterations": False, "tumours": True, "decision_alterations": True}
+#: * ``decision_alterations``: a Nye Metoder decision whose biomarker is not stated (nothing
+#:   read from its text, nothing inferred from the EMA indication it decides on) agrees with no
+#:   alteration: it never covers an alteration by silence; answers show it as "biomarker not
+#:   stated".
+EMPTY_AGREES = {"alterations": False, "tumours": True, "decision_alterations": False}
 
 
 def _agree(h: Hierarchy, a: Iterable[str], b: Iterable[str], rule: str) -> bool:
@@ -127,7 +129,8 @@ def tumours_agree(h: Hierarchy, a: Iterable[str], b: Iterable[str]) -> bool:
 
 
 def decision_alterations_agree(h: Hierarchy, decision: Iterable[str], b: Iterable[str]) -> bool:
-    """A decision's alterations agree with ``b`` (a decision naming none: see EMPTY_AGREES)."""
+    """A decision's alterations agree with ``b`` (a decision naming none agrees with none: see
+    EMPTY_AGREES)."""
     decision = set(decision)
     if not decision:
         return EMPTY_AGREES["decision_alterations"]
@@ -265,3 +268,10 @@ def published_by(years: Iterable[int], as_of: dt.date | None) -> bool | None:
     if not years:
         return None
     return min(years) <= as_of.year
+
+
+#: how a decision's biomarker is known (HtaDecision.biomarker_basis)
+READ_FROM_TEXT = "read from the indication text"
+INFERRED = "inferred from the EMA indication"
+NOT_STATED = "biomarker not stated"
+NOT_A_DRUG = "not a drug method"

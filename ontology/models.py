@@ -227,6 +227,10 @@ class HtaDecision(Node):
     current: bool = True  # False for a decision a later one replaced (history)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    # how its biomarker is known: "read from the indication text", "inferred from the EMA
+    # indication", "biomarker not stated", "not a drug method"
+    biomarker_basis: str | None = None
+    excluded_alterations: list[str] = Field(default_factory=list)  # ids: "HER2-negativ", "uten"
 
 
 class Trial(Node):

@@ -255,6 +255,19 @@ def _exon_class(gene: str, notation: str) -> AlterationConcept | None:
                     f"exon {spec[0]} {spec[3]}", broader=(gene_mutation(gene),))  # fmt: skip
 
 
+def expression_state(marker: str, state: str) -> AlterationConcept:
+    """A protein-expression state as a concept of its own, not a gene's alteration:
+    ``HER2-positive``, ``HER2-low``, ``HR-positive``, ``ER-positive``, ``triple-negative``,
+    ``CD20-positive`` (no marker: the state alone)."""
+    name = f"{marker}-{state}" if marker else state
+    return _concept(None, AlterationKind.EXPRESSION, name, name)
+
+
+#: ERBB2 amplification (ISH) and overexpression (IHC 3+) make a tumour HER2-positive (ASCO/CAP):
+#: the HER2-positive state is broader than both; HER2-low is not
+_HER2_POSITIVE_BY = {("ERBB2", "amplification"), ("ERBB2", "overexpression")}
+
+
 def gene_mutation(gene: str) -> AlterationConcept:
     return _concept(gene, AlterationKind.GENE_CLASS, "mutation", "mutation")
 
@@ -318,9 +331,13 @@ def normalise_alteration(gene: str | None, text: str) -> AlterationConcept:
     if _RSID.match(core):  # a dbSNP id names one variant precisely
         return _concept(gene, AlterationKind.OTHER, core.lower(), source)
     if low in COPY_NUMBER:
-        return _concept(gene, AlterationKind.COPY_NUMBER, COPY_NUMBER[low], source)
+        broader = ((expression_state("HER2", "positive"),)
+                   if (gene, COPY_NUMBER[low]) in _HER2_POSITIVE_BY else ())  # fmt: skip
+        return _concept(gene, AlterationKind.COPY_NUMBER, COPY_NUMBER[low], source, broader=broader)
     if low in EXPRESSION:
-        return _concept(gene, AlterationKind.EXPRESSION, EXPRESSION[low], source)
+        broader = ((expression_state("HER2", "positive"),)
+                   if (gene, EXPRESSION[low]) in _HER2_POSITIVE_BY else ())  # fmt: skip
+        return _concept(gene, AlterationKind.EXPRESSION, EXPRESSION[low], source, broader=broader)
     if low in GENE_CLASS:
         notation = GENE_CLASS[low]
         broader = (

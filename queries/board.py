@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from ontology.matching import (
     CLINICAL_LEVELS,
     EARLY_LEVELS,
+    NOT_STATED,
     ON_LABEL,
     TUMOUR_MATCH_ORDER,
     TumourMatch,
@@ -50,7 +51,7 @@ from ontology.vocab import AlterationKind
 from queries import find_tumour_type
 from queries.catalog import CypherRunner
 from queries.cohorts import ArmOption, arm_summaries, match_arms
-from queries.hta import decisions_in_force
+from queries.hta import decisions_in_force, unstated
 from queries.snapshot import DecisionFact, Snapshot, snapshot_of
 
 TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "X")
@@ -282,6 +283,9 @@ def _match_one(
                   and tumours_agree(h_tum, d.match_tumours, [code])]  # fmt: skip
         nm = sorted({f"{d.method_id} {d.status or '(no status)'} "
                      f"{d.decision_date or ''}".strip() for d in chosen})  # fmt: skip
+        silent = [d for d in unstated(snap, decisions, drugs, [code]) if d not in chosen]
+        nm += sorted({" ".join(f"{d.method_id} {d.status or '(no status)'} {d.decision_date or ''} "
+                               f"({NOT_STATED})".split()) for d in silent})  # fmt: skip
         arms = arms_by_therapy.get(tid, [])
         outcomes = []
         for arm in arms:
@@ -295,7 +299,8 @@ def _match_one(
             arm_outcomes=outcomes,
         ))  # fmt: skip
     options.sort(key=lambda o: (TIERS.index(o.tier), not o.approvals,
-                                not any("innført" in n and "ikke" not in n for n in o.nye_metoder),
+                                not any("innført" in n and "ikke" not in n and NOT_STATED not in n
+                                        for n in o.nye_metoder),
                                 -len(o.evidence), o.therapy))  # fmt: skip
     return AlterationResult(
         observed=f"{obs.gene + ' ' if obs.gene else ''}{obs.text}", name=concept.name,

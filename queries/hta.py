@@ -27,6 +27,8 @@ from pydantic import BaseModel
 
 from ontology.errors import UnknownConceptError
 from ontology.matching import (
+    NOT_STATED,
+    READ_FROM_TEXT,
     alterations_agree,
     best_level,
     decision_alterations_agree,
@@ -214,6 +216,16 @@ def gap(graph: Snapshot | CypherRunner, name: str, as_of: dt.date | None = None)
     return GapAnswer(gap=name, title=GAPS[name], as_of=as_of, rows=rows, undated_left_out=undated)
 
 
+def unstated(snap: Snapshot, decisions: Iterable[DecisionFact], drugs: set[str],
+             tumours: Iterable[str]) -> list[DecisionFact]:  # fmt: skip
+    """Decisions on a drug of ``drugs`` in an agreeing tumour type whose biomarker is not stated:
+    they cover no alteration, and answers say so."""
+    tumours = list(tumours)
+    return [d for d in decisions
+            if d.drugs & drugs and not d.alterations and d.biomarker_basis == NOT_STATED
+            and tumours_agree(snap.tumour_hierarchy, d.match_tumours, tumours)]  # fmt: skip
+
+
 def _evidence_without_decision(snap: Snapshot, as_of: dt.date | None) -> tuple[list[GapRow], int]:
     decisions, undated = decisions_in_force(snap, as_of)
     groups: dict[tuple[str, str | None, str | None], list[EvidenceFact]] = defaultdict(list)
@@ -234,11 +246,15 @@ def _evidence_without_decision(snap: Snapshot, as_of: dt.date | None) -> tuple[l
             continue
         first = items[0]
         levels = sorted({f"{e.source} {e.level}" for e in items})
+        silent = unstated(snap, decisions, drugs, [code] if code else [])
+        silent_ids = ", ".join(sorted(d.method_id or d.id for d in silent))
+        note = f" (the biomarker is not stated in {silent_ids})" if silent else ""
         rows.append(GapRow(
             gap="evidence-without-decision", alteration=first.alterations[alteration],
             therapy=snap.therapy_names.get(therapy or "", therapy or "?"), tumour_code=code,
             tumour=first.tumours.get(code) if code else None,
-            why=f"{len(items)} evidence item(s): {', '.join(levels)}; no Nye Metoder decision",
+            why=f"{len(items)} evidence item(s): {', '.join(levels)}; no Nye Metoder decision"
+                f"{note}",
             items=sorted(e.label for e in items),
         ))  # fmt: skip
     return rows, undated
@@ -423,6 +439,9 @@ class ChainItem(BaseModel):
     status: str | None = None  # approval type / medicine status / decision status
     text: str | None = None
     source: str
+    # how the item was matched to the alteration: for a decision its biomarker basis ("read
+    # from the indication text", "inferred from the EMA indication …", "biomarker not stated")
+    basis: str | None = None
 
 
 class ChainTherapy(BaseModel):
@@ -467,10 +486,11 @@ class ChainAnswer(BaseModel):
                     f"{item.text or ''} {item.id} ({item.status}) [{item.source}]"
                 )
             for item in t.decisions:
+                basis = f" ({item.basis})" if item.basis and item.basis != READ_FROM_TEXT else ""
                 out.append(f"  Norway     {item.id} {item.status or '(no status)'} "
-                           f"{item.date or 'undated'} [{item.source}]")  # fmt: skip
-            if not t.decisions:
-                out.append("  Norway     no Nye Metoder decision found")
+                           f"{item.date or 'undated'}{basis} [{item.source}]")  # fmt: skip
+            if not [d for d in t.decisions if d.basis != NOT_STATED]:
+                out.append("  Norway     no Nye Metoder decision for this biomarker found")
         return "\n".join(out)
 
 
@@ -530,6 +550,7 @@ def chain(
         chosen = [d for d in decisions if d.assesses & assessed]
         chosen += [d for d in decided(snap, decisions, drugs, [concept.id], tumours)
                    if d.alterations and d not in chosen]  # fmt: skip
+        chosen += [d for d in unstated(snap, decisions, drugs, tumours) if d not in chosen]
         medicines = _first_authorisations(
             m for m in snap.medicines if m.drug_id in drugs and _medicine_in_force(m, as_of)
         )
@@ -545,7 +566,8 @@ def chain(
             decisions=sorted({d.id: _decision_item(d) for d in chosen}.values(),
                              key=lambda c: (c.date or dt.date.max, c.id)),
         ))  # fmt: skip
-    out.sort(key=lambda t: (not (t.approvals or t.decisions), level_rank(t.best_level),
+    out.sort(key=lambda t: (not (t.approvals or [d for d in t.decisions if d.basis != NOT_STATED]),
+                            level_rank(t.best_level),
                             -len(t.evidence), t.therapy))  # fmt: skip
     return ChainAnswer(
         alteration=concept.name, broader=answer.broader, tumour_code=code, tumour=tumour_name,
@@ -591,4 +613,4 @@ def _medicine_item(m: MedicineRow) -> ChainItem:
 def _decision_item(d: DecisionFact) -> ChainItem:
     return ChainItem(kind="decision", by=HtaBody.NYE_METODER.value, id=d.method_id or d.id,
                      date=d.decision_date, status=d.status, text=d.text,
-                     source=f"{d.source}@{d.source_version}")  # fmt: skip
+                     source=f"{d.source}@{d.source_version}", basis=d.biomarker_basis)  # fmt: skip

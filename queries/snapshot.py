@@ -107,6 +107,8 @@ class DecisionFact(Fact):
     current: bool | None = None
     text: str | None = None
     decision_full: str | None = None
+    biomarker_basis: str | None = None
+    excluded: frozenset[str] = frozenset()  # alteration ids the decision excludes
     assesses: set[str] = field(default_factory=set)
 
     def _absorb(self, r: dict[str, Any]) -> None:
@@ -191,7 +193,7 @@ def _facts(rows: Iterable[dict[str, Any]], cls: type[F]) -> dict[tuple[str, str 
                 values["tissue_agnostic"] = bool(values["tissue_agnostic"])
             if "synthetic" in values:
                 values["synthetic"] = bool(values["synthetic"])
-            if cls is ArmFact:
+            if cls in (ArmFact, DecisionFact):
                 values["excluded"] = frozenset(r.get("excluded") or ())
             fact = facts[key] = cls(**values)
         fact._absorb(r)

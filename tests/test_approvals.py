@@ -426,37 +426,6 @@ def test_coverage_matrix_rows_agree_with_the_gaps(hta_fixture):
         assert rows[(key.alteration, key.therapy, key.tumour_code)].nye_metoder == ""
 
 
-def test_the_norwegian_tumour_words_name_loaded_oncotree_codes(references):
-    from graph_loader.indications import _TUMOURS
-
-    codes = set(Snapshot(references).tumours.codes())
-    assert {code for _, code in _TUMOURS} <= codes
-
-
-@pytest.mark.parametrize(
-    "text, alterations, tumours, agnostic",
-    [
-        ("adjuvant behandling etter operasjon av EGFR-mutert lungekreft; kun ekson 19-delesjon og "
-         "L858R", {"EGFR exon 19 deletion", "EGFR L858R"}, ("NSCLC",), False),
-        ("ikke-småcellet lungekreft (NSCLC) med KRAS G12C-mutasjon", {"KRAS G12C"}, ("NSCLC",),
-         False),
-        ("anaplastisk lymfomkinase (ALK) positiv avansert NSCLC", {"ALK fusion"}, ("NSCLC",),
-         False),
-        ("NTRK-fusjonspositive solide tumorer hos pasienter under 18 år",
-         {"NTRK1 fusion", "NTRK2 fusion", "NTRK3 fusion"}, (), True),
-        ("mCRPC med BRCA1/2-mutasjon", {"BRCA1 mutation", "BRCA2 mutation"}, ("PRAD",), False),
-        ("EGFR-mutert ikke-småcellet lungekreft", {"EGFR mutation"}, ("NSCLC",), False),
-        ("metastatisk melanom", set(), ("MEL",), False),  # no biomarker named: none read
-    ],
-)  # fmt: skip
-def test_norwegian_indication_texts_are_read(text, alterations, tumours, agnostic):
-    from graph_loader.indications import read_norwegian
-
-    read = read_norwegian(text)
-    assert {c.name for c in read.alterations} == alterations
-    assert (read.tumours, read.tissue_agnostic) == (tumours, agnostic)
-
-
 def test_fda_biologic_suffixes_are_not_part_of_the_inn():
     from ontology.normalise import normalise_drug_name
 

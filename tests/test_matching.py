@@ -92,7 +92,8 @@ def test_set_agreement_and_what_an_empty_side_means():
         TUMOURS, {"LUAD"}, {"NSCLC"}
     )
     assert not tumours_agree(TUMOURS, {"MEL"}, {"LUAD"})
-    assert decision_alterations_agree(ALTERATIONS, set(), {"egfr_t790m"}) is True
+    # a decision whose biomarker is not stated never agrees by silence
+    assert decision_alterations_agree(ALTERATIONS, set(), {"egfr_t790m"}) is False
     assert not decision_alterations_agree(ALTERATIONS, {"egfr_ex19del"}, {"egfr_t790m"})
 
 

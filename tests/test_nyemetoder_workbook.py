@@ -128,3 +128,55 @@ def test_history_keys_on_the_method_and_its_indication():
     current = [n for n in olaparib.values() if n.current]
     assert {n.status for n in current if "eggstokkreft" in n.indication_text} == {"Er ikke innført"}
     assert len(current) == 2  # the prostate decision has no history: it did not change
+
+
+def _capmatinib_row(indication: str) -> str:
+    header = ",".join(nyemetoder.COLUMNS)
+    row = (
+        f'2021_147,kapmatinib,Tabrecta,"{indication}",Legemidler,Kreftsykdommer,0,Er ikke innført,'
+    )
+    return f"{header}\n{row}\n"
+
+
+@pytest.fixture
+def moalmanac_fixture(references):
+    load_file(references, "moalmanac", FIXTURES / "hta" / "moalmanac")
+    return references
+
+
+def test_an_unstated_biomarker_is_inferred_from_the_one_ema_indication(moalmanac_fixture):
+    """The text names the tumour type and no biomarker; the decision matches Tabrecta's one EMA
+    NSCLC indication, whose biomarker (MET exon 14 skipping) it inherits, marked inferred."""
+    indication = ("Som monoterapi til behandling av voksne med avansert ikke-småcellet lungekreft "
+                  "(NSCLC) etter tidligere behandling med immunterapi")  # fmt: skip
+    text = _capmatinib_row(indication)
+    load_file(moalmanac_fixture, "nyemetoder", RawFile("b.csv", text.encode()))
+    (row,) = moalmanac_fixture.run(
+        "MATCH (h:HtaDecision {id: 'ID2021_147'})-[r:REQUIRES]->(a:Alteration) "
+        "RETURN a.name AS alt, r.match_level AS how, h.biomarker_basis AS basis"
+    )
+    assert row["alt"] == "MET exon 14 skipping"
+    assert row["how"].startswith("inferred from the EMA indication moalmanac:ind:ema.tabrecta")
+    assert row["basis"] == row["how"]
+
+
+def test_a_decision_whose_biomarker_is_not_stated_covers_no_alteration(moalmanac_fixture):
+    """No biomarker and no tumour type in the text: nothing to match or inherit. The decision
+    does not cover capmatinib's MET exon 14 evidence (the gap stays, saying why), and the chain
+    shows it as "biomarker not stated" rather than as the decision for MET exon 14 skipping."""
+    from queries.hta import chain, gap
+    from queries.snapshot import Snapshot
+
+    text = _capmatinib_row("Som monoterapi til behandling av voksne")
+    load_file(moalmanac_fixture, "nyemetoder", RawFile("b.csv", text.encode()))
+    snap = Snapshot(moalmanac_fixture)
+    (decision,) = [d for d in snap.decisions.values() if d.method_id == "ID2021_147"]
+    assert decision.biomarker_basis == "biomarker not stated" and not decision.alterations
+    rows = [r for r in gap(snap, "evidence-without-decision").rows
+            if r.therapy == "capmatinib" and r.alteration == "MET exon 14 skipping"]  # fmt: skip
+    assert rows and all("not stated in ID2021_147" in r.why for r in rows)
+    answer = chain(snap, "MET", "exon 14 skipping", "NSCLC")
+    (capmatinib,) = [t for t in answer.therapies if t.therapy == "capmatinib"]
+    got = [(d.id, d.basis) for d in capmatinib.decisions]
+    assert got == [("ID2021_147", "biomarker not stated")]
+    assert "biomarker not stated" in answer.render_text()
