@@ -131,6 +131,9 @@ class TransformResult:
     # concepts a source names that normalisation could not match, by kind ("gene", "tumour
     # type", "alteration"), with examples; loaded anyway (flagged), counted in the report
     unmatched: dict[str, list[str]] = field(default_factory=dict)
+    # facts whose source contradicts itself (a structured biomarker against its own text), listed
+    # in full in the report
+    disagreements: list[str] = field(default_factory=list)
 
     def unnormalised(self) -> Counter[str]:
         return Counter(n.label.value for n in self.nodes if not n.normalised)
@@ -154,6 +157,7 @@ class LoadReport:
     unnormalised_examples: list[str] = field(default_factory=list)
     unmatched: dict[str, int] = field(default_factory=dict)
     unmatched_examples: dict[str, list[str]] = field(default_factory=dict)
+    disagreements: list[str] = field(default_factory=list)
     removed_nodes: dict[str, int] = field(default_factory=dict)
     removed_rels: dict[str, int] = field(default_factory=dict)
     stale_kept: bool = False  # rows were rejected: facts from earlier runs were not removed
@@ -195,6 +199,10 @@ class LoadReport:
             lines.append(f"  concepts not matched (kept, flagged): {counts(self.unmatched)}")
             for kind, examples in sorted(self.unmatched_examples.items()):
                 lines.append(f"    e.g. {kind}: " + "; ".join(examples))
+        if self.disagreements:
+            lines.append(f"  source disagrees with its own text (flagged, not used for tiers): "
+                         f"{len(self.disagreements)}")  # fmt: skip
+            lines += [f"    {d}" for d in self.disagreements]
         if self.missing_endpoints:
             lines.append(
                 f"  relationships skipped, endpoint missing: {counts(self.missing_endpoints)}"
@@ -301,6 +309,7 @@ def load(
     report.skipped = dict(result.skipped)
     report.unmatched = {kind: len(v) for kind, v in result.unmatched.items()}
     report.unmatched_examples = {k: v[:MAX_EXAMPLES] for k, v in result.unmatched.items()}
+    report.disagreements = list(result.disagreements)
     report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
     report.unnormalised = dict(result.unnormalised())
     report.unnormalised_examples = [

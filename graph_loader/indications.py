@@ -215,6 +215,9 @@ def _concepts(
         what = kind.group(1).lower() if kind else "mutation"
         for n in re.findall(r"\d{1,3}", m.group(1)):
             out.append(normalise_alteration(gene, f"exon {n} {what}"))
+        # "exon 19 deletions or exon 21 L858R mutations": the allele named beside the exon
+        out += [normalise_alteration(gene, f"{p.group(1)}{p.group(2)}{alt}")
+                for p in _PROTEIN.finditer(clause) for alt in p.group(3).split("/")]  # fmt: skip
         return out
     for m in re.finditer(r"\bnon-([A-Z])(\d{1,4})\b", clause):
         concept = normalise_alteration(gene, f"{m.group(1)}{m.group(2)}")  # "non-V600 mutation"

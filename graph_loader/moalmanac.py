@@ -26,6 +26,7 @@ from typing import Any
 from graph_loader.concepts import ConceptCollector
 from graph_loader.files import RawFile, directory_of, read_file
 from graph_loader.framework import NORMALISE, Rejection, Source, SourceMeta, TransformResult
+from graph_loader.indications import read_english_biomarkers
 from ontology.errors import InputFileError
 from ontology.models import (
     Approval,
@@ -42,6 +43,7 @@ from ontology.normalise import (
     fusion,
     make_alteration,
     normalise_alteration,
+    with_broader,
 )
 from ontology.vocab import (
     Agency,
@@ -258,6 +260,9 @@ def transform(
         prop_cache[prop["id"]] = (members, tumour_id, therapy)
         return prop_cache[prop["id"]]
 
+    texts = _indication_texts(files.get("indications"))
+    is_gene = (lambda sym: genes.resolve(sym) is not None) if genes is not None and len(genes) \
+        else None  # fmt: skip
     by_indication: dict[str, list[dict[str, Any]]] = {}
     for index, st in enumerate(statements):
         result.rows_read += 1
@@ -273,14 +278,17 @@ def transform(
             continue
         eid = f"moalmanac.statement:{sid}"
         strength = "Approval" if st.get("strength_id") == 0 else str(st.get("strength_id"))
+        members, tumour_id, therapy = proposition(prop)
+        cited = texts.get(str(st.get("indication_id") or ""))
+        flag = disagreement([c for c, present in members if present], cited, is_gene)
         node(Evidence(
             id=eid, source_record_id=str(sid), evidence_kind="statement",
             evidence_type="predictive", level=strength, level_framework=LevelFramework.MOALMANAC,
             significance=PREDICATE_SIGNIFICANCE.get(prop.get("predicate"), prop.get("predicate")),
             direction=str(st.get("direction") or "supports"),
             summary=(st.get("description") or None),
+            source_disagreement=f"{flag} (indication {st['indication_id']})" if flag else None,
         ))  # fmt: skip
-        members, tumour_id, therapy = proposition(prop)
         rel(RelType.ABOUT, Label.EVIDENCE, eid, Label.MOLECULAR_PROFILE,
             f"moalmanac.proposition:{prop['id']}")  # fmt: skip
         if len(members) == 1 and members[0][1]:
@@ -297,8 +305,78 @@ def transform(
             by_indication.setdefault(str(st["indication_id"]), []).append(prop)
     if "indications" in files:
         _indications(files["indications"], documents, by_indication, proposition, publication,
-                     drug, collect)  # fmt: skip
+                     drug, collect, is_gene)  # fmt: skip
     return result
+
+
+def _indication_texts(raw: RawFile | None) -> dict[str, str]:
+    if raw is None:
+        return {}
+    items = raw.json("MOAlmanac indications")
+    return {str(i["id"]): " ".join(str(i.get("indication") or "").split())
+            for i in items if isinstance(i, dict) and i.get("id")}  # fmt: skip
+
+
+#: words by which a text states each kind of alteration; a generic word states any of them
+_KIND_WORDS = {
+    "amplification": r"amplif|copy[- ]number|gain",
+    "deletion": r"delet|loss|17p",
+    "fusion": r"fusion|rearrang|translocat|::",
+    "mutation": r"mutat|variant|substitution|insertion|deletion|skipping|duplication|"
+                r"[A-Z]\d{2,4}[A-Z]",
+}  # fmt: skip
+_GENERIC = re.compile(r"alteration|aberration|abnormalit", re.IGNORECASE)
+_RET_NAME = re.compile(r"rearranged during transfection", re.IGNORECASE)
+
+
+def _family(c: AlterationConcept) -> str | None:
+    if c.kind in (AlterationKind.PROTEIN_CHANGE, AlterationKind.CODON, AlterationKind.EXON):
+        return "mutation"
+    if c.kind is AlterationKind.GENE_CLASS:
+        return None if c.notation == "wildtype" else "mutation"
+    if c.kind in (AlterationKind.FUSION, AlterationKind.GENE_FUSION):
+        return "fusion"
+    if c.kind is AlterationKind.COPY_NUMBER:
+        return "amplification" if c.notation == "amplification" else "deletion"
+    return None  # expression, signatures, what did not normalise: the text cannot contradict it
+
+
+def disagreement(
+    structured: list[AlterationConcept], text: str | None, is_gene: Any = None
+) -> str | None:
+    """Where the source's structured biomarker contradicts the regulatory text it cites
+    (MOAlmanac links Enhertu's NSCLC indication, "an activating HER2 (ERBB2) mutation", to ERBB2
+    amplification): the text names another alteration of the same gene, none of them the
+    structured one or over or under it, and never uses a word of the structured kind (for an
+    amplification: "amplif…", "copy number"). A text silent about the gene, or speaking of its
+    "alterations", does not disagree; a wildtype, an expression state or a concept that did not
+    normalise is not judged."""
+    if not text or not structured:
+        return None
+    read = read_english_biomarkers(text, is_gene)
+    plain = _RET_NAME.sub(" ", text)
+    out = []
+    for c in structured:
+        family = _family(c)
+        if family is None or not c.normalised or _GENERIC.search(plain):
+            continue
+        said = [t for t in read.alterations if t.gene and t.gene == c.gene]
+        if not said:
+            continue
+        mine = set(with_broader([c]))
+        if any(t.id in mine or c.id in with_broader([t]) for t in said):
+            continue
+        if c.kind is AlterationKind.EXON and any(
+                t.kind is AlterationKind.EXON and t.notation.split()[:2] == c.notation.split()[:2]
+                for t in said):  # fmt: skip
+            continue  # "exon 14 deletion" and "exon 14 skipping": the same exon event
+        if re.search(_KIND_WORDS[family], plain, re.IGNORECASE if family != "mutation" else 0) \
+                and family != "mutation":  # fmt: skip
+            continue
+        if family == "mutation" and re.search(_KIND_WORDS["mutation"], plain, re.IGNORECASE):
+            continue
+        out.append(f"{c.name} structured; the text says {', '.join(sorted(t.name for t in said))}")
+    return "; ".join(out) or None
 
 
 # MOAlmanac agent -> the regulator whose indications it publishes; "hse" is Ireland's reimbursement
@@ -322,6 +400,7 @@ def _indications(
     publication: Any,
     drug: Any,
     collect: ConceptCollector,
+    is_gene: Any = None,
 ) -> None:
     """Each regulatory indication becomes an ``Approval`` (FDA, EMA, Health Canada, HPRA) or, for
     Ireland's HSE, a reimbursement ``HtaDecision``; linked to the therapy, tumour types and required
@@ -341,11 +420,20 @@ def _indications(
         text = " ".join(str(item.get("indication") or "").split())
         node_id = f"moalmanac:{ind_id}"
         therapies, tumours, required = set(), set(), set()
+        concepts: dict[str, AlterationConcept] = {}
         for prop in props:
             members, tumour_id, therapy = proposition(prop)
             therapies.add(therapy)
             tumours.add(tumour_id)
             required |= {c.id for c, present in members if present}
+            concepts.update({c.id: c for c, present in members if present})
+        # the reading both the structure and the text agree on, or none: a structured biomarker
+        # the text contradicts is flagged and not linked (REQUIRES)
+        flags = {cid: disagreement([c], text, is_gene) for cid, c in concepts.items()}
+        flags = {cid: f for cid, f in flags.items() if f}
+        required -= set(flags)
+        for f in flags.values():
+            collect.result.disagreements.append(f"{ind_id}: {f}")
         therapies.discard(None)
         tumours.discard(None)
         if not therapies and doc.get("drug_name_generic"):
@@ -385,6 +473,7 @@ def _indications(
                 approval_type=kind, first_approval_date=approved,
                 url=item.get("initial_approval_url"), tissue_agnostic=agnostic,
                 status=doc.get("status"), valid_from=approved,
+                biomarker_disagreement="; ".join(sorted(flags.values())) or None,
             ))  # fmt: skip
             for therapy in therapies:
                 collect.rel(RelType.APPROVES, label, node_id, Label.THERAPY, therapy)

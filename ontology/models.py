@@ -179,6 +179,8 @@ class Evidence(Node):
     summary: str | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    # the source's structured biomarker disagrees with the text it cites (shown, never tiered)
+    source_disagreement: str | None = None
 
 
 class Publication(Node):
@@ -203,6 +205,8 @@ class Approval(Node):
     first_approval_date: dt.date | None = None
     url: str | None = None
     tissue_agnostic: bool = False
+    # the structured biomarker disagrees with the indication's own text: that REQUIRES is not kept
+    biomarker_disagreement: str | None = None
     scope: str = "indication"  # "indication" (one biomarker indication) or "medicine" (whole MA)
     status: str | None = None  # as the agency states it (EMA "Authorised", "Withdrawn", ...)
     orphan: bool | None = None

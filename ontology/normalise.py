@@ -136,6 +136,10 @@ GENE_CLASS = {
     "frameshift": "frameshift mutation",
     "frameshift mutation": "frameshift mutation",
     "activating variants": "activating mutation",
+    "tkd activating variants": "activating mutation",  # MOAlmanac: kinase-domain activating
+    "kinase domain activating variants": "activating mutation",
+    "activating mutations": "activating mutation",
+    "oncogenic mutations": "oncogenic mutation",
     "oncogenic variants": "oncogenic mutation",
     "pathogenic variants": "pathogenic variant",
     "pathogenic variant": "pathogenic variant",
@@ -307,6 +311,8 @@ def normalise_alteration(gene: str | None, text: str) -> AlterationConcept:
 
     if low in SIGNATURES:
         return _concept(None, AlterationKind.SIGNATURE, SIGNATURES[low], source)
+    if re.match(r"tmb-?h(?:igh)?\b", low):  # MOAlmanac "TMB-H (>= 10 mutations / Mb)"
+        return _concept(None, AlterationKind.SIGNATURE, "TMB-H", source)
     words = core.split()
     if gene and len(words) > 1 and words[0].upper() == gene:  # "BRAF V600E" given with BRAF
         core = " ".join(words[1:])

@@ -80,6 +80,8 @@ class EvidenceItem(BaseModel):
     alteration_match: str  # "exact allele", "codon: BRAF V600", "gene-level class: BRAF mutation"
     tumour_code: str | None
     tumour_match: str  # same, ancestor, subtype, any, off-label
+    # set when the source's biomarker disagrees with the text it cites: shown, never tiered
+    flag: str | None = None
 
 
 class ApprovalItem(BaseModel):
@@ -156,7 +158,12 @@ def arm_results(snap: Snapshot) -> dict[str, Any]:
 
 
 def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> tuple[str, str]:
-    """The ESCAT-like tier of an option and why (see the module doc)."""
+    """The ESCAT-like tier of an option and why (see the module doc). Evidence flagged for a
+    disagreement between the source and its own text is left out of the tier."""
+    flagged = [e for e in option_evidence if e.flag]
+    option_evidence = [e for e in option_evidence if not e.flag]
+    if flagged and not option_evidence and not approvals:
+        return "X", f"only evidence the source contradicts ({flagged[0].flag})"
     here = [e for e in option_evidence if e.tumour_match in ON_LABEL]
     off = TumourMatch.OFF_LABEL
     sens_here = [e for e in here if e.significance == SENSITIVITY and e.direction == "supports"]
@@ -241,7 +248,7 @@ def _match_one(
                 level=r.level, framework=r.framework, significance=r.significance,
                 direction=r.direction, matched=r.alteration,
                 alteration_match=granularity[cid], tumour_code=r.tumour_code,
-                tumour_match=tumour_match(h_tum, r.tumour_code, code).value,
+                tumour_match=tumour_match(h_tum, r.tumour_code, code).value, flag=r.disagreement,
             ))  # fmt: skip
     approvals: dict[str, list[ApprovalItem]] = defaultdict(list)
     # the EMA/FDA indications that require the patient's alteration or a broader class

@@ -164,6 +164,7 @@ class PredictiveRow:
     significance: str | None
     direction: str | None
     rating: int | None
+    disagreement: str | None  # the source contradicts the text it cites: shown, never tiered
     alteration_id: str
     alteration: str
     tumour_code: str | None

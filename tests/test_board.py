@@ -23,6 +23,7 @@ from graph_loader.patient import (
     read_patient_file,
 )
 from ontology.errors import UnknownConceptError
+from ontology.normalise import normalise_alteration
 from queries.batch import BatchStats, annotate_maf, write_tsv
 from queries.board import board_report
 from queries.report import render_html
@@ -181,3 +182,38 @@ def test_a_cohort_maf_is_annotated_in_one_run(shipped):
     mel_braf = [x for x in lines[1:] if x[1] == "BRAF" and x[3] == "MEL"]
     assert len(mel_braf) == 25 and all(x[6] == best.tier for x in mel_braf)
     assert all(best.therapy in x[7] for x in mel_braf)
+
+
+def test_a_source_that_contradicts_its_own_text_is_flagged_and_not_tiered(shipped):
+    """MOAlmanac links Enhertu's EMA NSCLC indication ("an activating HER2 (ERBB2) mutation") to
+    ERBB2 amplification (statement 687): the load report lists it, the indication does not
+    require ERBB2 amplification, and a LUAD patient with ERBB2 amplification does not get
+    trastuzumab deruxtecan at I-A; the statement is shown with its flag."""
+    from graph_loader import transform_file
+
+    result = transform_file("moalmanac", bundled_path("moalmanac"))
+    assert "ind:ema.enhertu:2: ERBB2 amplification structured; the text says ERBB2 mutation" in (
+        result.disagreements
+    )
+    approval = next(n for n in result.nodes if n.id == "moalmanac:ind:ema.enhertu:2")
+    assert "ERBB2 amplification" in approval.biomarker_disagreement
+    amp = normalise_alteration("ERBB2", "amplification").id
+    assert not [r for r in result.rels if r.from_id == approval.id and r.to_id == amp]
+    report = board_report(Snapshot(shipped), parse_list("ERBB2 amplification"), "LUAD")
+    (tdxd,) = [o for o in report.alterations[0].options if o.therapy == "trastuzumab deruxtecan"]
+    assert tdxd.tier != "I-A" and not [a for a in tdxd.approvals if "enhertu:2" in a.id]
+    flagged = [e for e in tdxd.evidence if e.flag]
+    assert [e.evidence_id for e in flagged] == ["moalmanac.statement:687"]
+
+
+def test_a_text_silent_or_generic_about_the_gene_does_not_disagree():
+    from graph_loader.moalmanac import disagreement
+
+    amp = normalise_alteration("ERBB2", "amplification")
+    assert disagreement([amp], "patients with HER2-positive metastatic breast cancer") is None
+    assert disagreement([amp], "tumours with one or more ERBB2 alterations") is None
+    assert disagreement([amp], "an activating HER2 (ERBB2) mutation") is not None
+    l858r = normalise_alteration("EGFR", "L858R")
+    assert disagreement([l858r], "EGFR exon 19 deletions or exon 21 L858R mutations") is None
+    wildtype = normalise_alteration("EGFR", "wildtype")
+    assert disagreement([wildtype], "whose tumours have no EGFR mutation") is None
