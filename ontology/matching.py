@@ -22,9 +22,13 @@ Pure functions over plain ids; nothing here reads the graph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from ontology.normalise import AlterationConcept, with_broader
+from ontology.vocab import AlterationKind
 
 # ---------------------------------------------------------------------------------------------
 # Hierarchies
@@ -275,3 +279,58 @@ READ_FROM_TEXT = "read from the indication text"
 INFERRED = "inferred from the EMA indication"
 NOT_STATED = "biomarker not stated"
 NOT_A_DRUG = "not a drug method"
+
+
+# ---------------------------------------------------------------------------------------------
+# Variants: what gene-level evidence may apply to
+# ---------------------------------------------------------------------------------------------
+
+
+class VariantRule(StrEnum):
+    """Why gene-level evidence ("EGFR mutation") may, or may not, apply to a patient's variant."""
+
+    KNOWN_ALLELE = "known allele"  # evidence speaks of this very allele
+    KNOWN_CODON = "known codon"  # ... of its codon (KRAS G12)
+    KNOWN_EXON = "known exon class"  # ... of its exon class (EGFR exon 19 deletion)
+    TRUNCATING = "truncating in a tumour suppressor"  # loss-of-function evidence applies
+    VUS = "variant of unknown significance"  # gene-level evidence shown, never tiered I-III
+    NOT_A_VARIANT = "not a sequence variant"  # fusions, copy number, signatures: not restricted
+
+
+#: tumour suppressors whose truncating variants (nonsense, frameshift) inactivate them
+#: (COSMIC Cancer Gene Census role TSG; a short curated list of those indications name)
+TUMOUR_SUPPRESSORS = frozenset(
+    """
+    TP53 RB1 PTEN NF1 NF2 ATM ATR BRCA1 BRCA2 PALB2 CHEK1 CHEK2 BARD1 BRIP1 RAD51B RAD51C RAD51D
+    RAD54L FANCA FANCL CDK12 STK11 KEAP1 CDKN2A CDKN2B APC SMAD4 ARID1A ARID1B ARID2 BAP1 VHL TSC1
+    TSC2 FBXW7 MLH1 MSH2 MSH6 PMS2 PTCH1 SMARCA4 SMARCB1 KMT2C KMT2D CREBBP EP300 NOTCH1 RNF43
+    WT1 MEN1 CIC FUBP1 ASXL1 TET2 DNMT3A
+    """.split()  # noqa: SIM905
+)
+_TRUNCATING = re.compile(r"(?:\*|fs\*?\d*|X)$|^[A-Z*]?\d+\*")
+
+
+def variant_rule(concept: AlterationConcept, known: set[str] | frozenset[str]) -> VariantRule:
+    """The rule that says whether gene-level evidence applies to ``concept`` (a patient's
+    variant); ``known`` are the alleles, codons and exon classes the graph's evidence speaks of."""
+    kind = AlterationKind(concept.kind)
+    if kind not in (AlterationKind.PROTEIN_CHANGE, AlterationKind.CODON, AlterationKind.EXON):
+        return VariantRule.NOT_A_VARIANT
+    if concept.id in known:
+        found = {AlterationKind.PROTEIN_CHANGE: VariantRule.KNOWN_ALLELE,
+                 AlterationKind.CODON: VariantRule.KNOWN_CODON}  # fmt: skip
+        return found.get(kind, VariantRule.KNOWN_EXON)
+    for b in with_broader([concept]).values():
+        if b.id in known and b.kind == AlterationKind.CODON:
+            return VariantRule.KNOWN_CODON
+        if b.id in known and b.kind == AlterationKind.EXON:
+            return VariantRule.KNOWN_EXON
+    if (kind is AlterationKind.PROTEIN_CHANGE and concept.gene in TUMOUR_SUPPRESSORS
+            and _TRUNCATING.search(concept.notation)):  # fmt: skip
+        return VariantRule.TRUNCATING
+    return VariantRule.VUS
+
+
+def gene_level(concept: AlterationConcept) -> bool:
+    """A gene-level class (``EGFR mutation``, ``BRAF activating mutation``)."""
+    return AlterationKind(concept.kind) is AlterationKind.GENE_CLASS

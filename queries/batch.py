@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ontology.matching import variant_rule
 from ontology.normalise import AlterationConcept, normalise_alteration, with_broader
 from ontology.observed import MafRecord, Observed
 from queries.board import TIERS, AlterationResult, match_patient
@@ -19,7 +20,8 @@ from queries.catalog import CypherRunner
 from queries.snapshot import Snapshot, snapshot_of
 
 COLUMNS = ("sample", "gene", "protein_change", "tumour_code", "alteration", "normalised",
-           "best_tier", "best_options", "why", "approvals", "nye_metoder", "open_arms")  # fmt: skip
+           "best_tier", "best_options", "why", "approvals", "nye_metoder", "open_arms",
+           "variant_rule")  # fmt: skip
 
 
 @dataclass
@@ -67,7 +69,8 @@ def annotate_maf(
                 or cid in snap.arm_alterations
             )  # fmt: skip
         own = concept.id if concept.id in known else None
-        mkey = (known, own, code)
+        # a variant's significance decides whether its gene-level evidence is tiered
+        mkey = (known, own, code, variant_rule(concept, snap.known_variants))
         result = matches.get(mkey)
         if result is None:
             ancestors = sorted(snap.tumour_hierarchy.broader(code))
@@ -85,7 +88,8 @@ def _row(
 ) -> list[str]:
     name, normalised = concept.name, str(concept.normalised).lower()
     if not r.options:
-        return [sample, gene, protein, code, name, normalised, "", "", "", "", "", ""]
+        return [sample, gene, protein, code, name, normalised, "", "", "", "", "", "",
+                r.variant_rule]  # fmt: skip
     best = r.options[0].tier
     top = [o for o in r.options if o.tier == best]
     return [
@@ -94,6 +98,7 @@ def _row(
         "; ".join(sorted({f"{a.agency}" for o in top for a in o.approvals})),
         "; ".join(sorted({n for o in top for n in o.nye_metoder})),
         "; ".join(sorted({a.arm_id for o in top for a in o.arms})),
+        r.variant_rule,
     ]  # fmt: skip
 
 

@@ -39,11 +39,14 @@ from ontology.matching import (
     ON_LABEL,
     TUMOUR_MATCH_ORDER,
     TumourMatch,
+    VariantRule,
     alteration_applies,
+    gene_level,
     in_force,
     level_rank,
     tumour_match,
     tumours_agree,
+    variant_rule,
 )
 from ontology.normalise import AlterationConcept, with_broader
 from ontology.observed import Observed
@@ -54,7 +57,9 @@ from queries.cohorts import ArmOption, arm_summaries, match_arms
 from queries.hta import decisions_in_force, unstated
 from queries.snapshot import DecisionFact, Snapshot, snapshot_of
 
-TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "X")
+# "VUS": gene-level evidence about a variant of unknown significance, shown and never tiered
+TIERS = ("I-A", "I-B", "I-C", "II-A", "II-B", "III-A", "III-B", "IV-A", "VUS", "X")
+VUS_FLAG = "variant of unknown significance: gene-level evidence only, not tiered"
 SENSITIVITY = "sensitivity/response"
 GRANULARITY = {
     AlterationKind.PROTEIN_CHANGE: "allele",
@@ -111,6 +116,8 @@ class AlterationResult(BaseModel):
     origin: str
     normalised: bool
     granularities: list[str]  # "allele: BRAF V600E", "codon: BRAF V600", ...
+    # which rule says whether gene-level evidence applies (ontology.matching.VariantRule)
+    variant_rule: str = VariantRule.NOT_A_VARIANT.value
     options: list[Option]
 
 
@@ -163,6 +170,9 @@ def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> 
     flagged = [e for e in option_evidence if e.flag]
     option_evidence = [e for e in option_evidence if not e.flag]
     if flagged and not option_evidence and not approvals:
+        if all(e.flag == VUS_FLAG for e in flagged):
+            return "VUS", (f"variant of unknown significance: only gene-level evidence "
+                           f"({flagged[0].matched}), shown, not tiered")  # fmt: skip
         return "X", f"only evidence the source contradicts ({flagged[0].flag})"
     here = [e for e in option_evidence if e.tumour_match in ON_LABEL]
     off = TumourMatch.OFF_LABEL
@@ -236,6 +246,10 @@ def _match_one(
 ) -> AlterationResult:
     h_tum = snap.tumour_hierarchy
     chain = with_broader([concept])
+    rule = variant_rule(concept, snap.known_variants)
+    # gene-level classes apply to a variant of unknown significance only as shown, not tiered
+    untiered = {cid for cid, c in chain.items() if gene_level(c)} if rule is VariantRule.VUS \
+        else set()  # fmt: skip
     granularity = {}
     for cid, c in chain.items():
         kind = GRANULARITY.get(AlterationKind(c.kind), str(c.kind))
@@ -248,11 +262,13 @@ def _match_one(
                 level=r.level, framework=r.framework, significance=r.significance,
                 direction=r.direction, matched=r.alteration,
                 alteration_match=granularity[cid], tumour_code=r.tumour_code,
-                tumour_match=tumour_match(h_tum, r.tumour_code, code).value, flag=r.disagreement,
+                tumour_match=tumour_match(h_tum, r.tumour_code, code).value,
+                flag=r.disagreement or (VUS_FLAG if cid in untiered else None),
             ))  # fmt: skip
     approvals: dict[str, list[ApprovalItem]] = defaultdict(list)
     # the EMA/FDA indications that require the patient's alteration or a broader class
-    candidates = {id(f): f for cid in chain for f in snap.indications_by_alteration.get(cid, ())}
+    candidates = {id(f): f for cid in chain if cid not in untiered
+                  for f in snap.indications_by_alteration.get(cid, ())}  # fmt: skip
     for i in candidates.values():
         if i.tissue_agnostic:
             where = tumour_match(h_tum, None, code, tissue_agnostic=True, solid=solid)
@@ -281,12 +297,13 @@ def _match_one(
         listed = sorted({a.id: a for a in approvals.get(tid, [])}.values(),
                         key=lambda a: (a.agency, a.date or dt.date.max))  # fmt: skip
         level, why = tier(evidence, listed)
-        here = [e for e in evidence if e.tumour_match in ON_LABEL and e.direction == "supports"]
+        here = [e for e in evidence if e.tumour_match in ON_LABEL and e.direction == "supports"
+                and not e.flag]  # fmt: skip
         conflict = (any(e.significance == SENSITIVITY for e in here)
                     and any(e.significance == "resistance" for e in here))  # fmt: skip
         drugs = snap.therapy_drugs.get(tid, set())
         chosen = [d for d in decisions if d.drugs & drugs
-                  and alteration_applies(d.alterations, chain)
+                  and alteration_applies(d.alterations, set(chain) - untiered)
                   and tumours_agree(h_tum, d.match_tumours, [code])]  # fmt: skip
         nm = sorted({f"{d.method_id} {d.status or '(no status)'} "
                      f"{d.decision_date or ''}".strip() for d in chosen})  # fmt: skip
@@ -312,7 +329,7 @@ def _match_one(
     return AlterationResult(
         observed=f"{obs.gene + ' ' if obs.gene else ''}{obs.text}", name=concept.name,
         origin=obs.origin, normalised=concept.normalised,
-        granularities=[granularity[c] for c in chain], options=options,
+        granularities=[granularity[c] for c in chain], variant_rule=rule.value, options=options,
     )  # fmt: skip
 
 

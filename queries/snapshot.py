@@ -301,6 +301,13 @@ class Snapshot:
         return dict(out)
 
     @cached_property
+    def known_variants(self) -> frozenset[str]:
+        """Alleles, codons and exon classes some evidence (of any type) is about."""
+        rows = run_named(self.runner, "evidence_alterations",
+                         {"kinds": ["protein_change", "codon", "exon"]})  # fmt: skip
+        return frozenset(r["id"] for r in rows)
+
+    @cached_property
     def indications(self) -> dict[tuple[str, str | None], IndicationFact]:
         return _facts(run_named(self.runner, "regulatory_indications"), IndicationFact)
 
@@ -365,7 +372,7 @@ class Snapshot:
         yield from self.arm_facts.values()
 
 
-PARTS = ("sources", "genes", "tumours", "drugs", "solid", "alteration_hierarchy",
+PARTS = ("sources", "genes", "tumours", "drugs", "solid", "alteration_hierarchy", "known_variants",
          "tumour_hierarchy", "evidence", "predictive", "indications", "indications_by_alteration",
          "decisions", "medicines", "arm_facts", "arms", "arm_alterations", "therapy_names",
          "therapy_drugs")  # fmt: skip

@@ -217,3 +217,33 @@ def test_a_text_silent_or_generic_about_the_gene_does_not_disagree():
     assert disagreement([l858r], "EGFR exon 19 deletions or exon 21 L858R mutations") is None
     wildtype = normalise_alteration("EGFR", "wildtype")
     assert disagreement([wildtype], "whose tumours have no EGFR mutation") is None
+
+
+# variant rule and tier per row of the annotator's example (tests/fixtures/annotator_example)
+EXAMPLE = FIXTURES / "annotator_example" / "example.maf"
+VUS_ROWS = {("CUL1", "p.Y466S"), ("AKT3", "p.E182*"), ("FGFR3", "p.V271M"), ("EGFR", "p.H304Y"),
+            ("FGFR2", "p.Q212K"), ("ATM", "p.L2890R"), ("STK11", "p.H168R"),
+            ("MYD88", "p.M232T")}  # fmt: skip
+
+
+def test_variants_of_unknown_significance_get_no_tier_from_gene_level_evidence(shipped):
+    """On the public annotator's example: a variant the graph's evidence does not know (allele,
+    codon, exon class) and that is not truncating in a tumour suppressor is a VUS: its
+    gene-level evidence is shown but never tiered I to III and never flags resistance, while
+    KRAS G12C in LUAD stays I-A. The rule applied is in each row."""
+    out = io.StringIO()
+    write_tsv(annotate_maf(Snapshot(shipped), maf_records(read_file(EXAMPLE), "ONCOTREE_CODE")),
+              out)  # fmt: skip
+    header, *rows = [line.split("\t") for line in out.getvalue().splitlines()]
+    by = {(r[1], r[2]): dict(zip(header, r, strict=True)) for r in rows}
+    assert len(by) == 14
+    vus = {k for k, r in by.items() if r["variant_rule"] == "variant of unknown significance"}
+    assert vus == VUS_ROWS
+    for key in vus:
+        assert by[key]["best_tier"] in ("", "VUS"), key  # never I-A..IV-A, never X
+    assert by[("EGFR", "p.H304Y")]["best_tier"] == "VUS"  # "EGFR mutation" evidence: shown only
+    assert "gefitinib" in by[("EGFR", "p.H304Y")]["best_options"]
+    assert by[("STK11", "p.H168R")]["best_tier"] != "X"  # no resistance flag by gene-level only
+    assert by[("KRAS", "p.G12C")]["best_tier"] == "I-A"
+    assert by[("KRAS", "p.G12C")]["variant_rule"] == "known allele"
+    assert by[("RB1", "p.Q702*")]["variant_rule"] == "truncating in a tumour suppressor"
