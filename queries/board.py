@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from ontology.matching import (
     CLINICAL_LEVELS,
     EARLY_LEVELS,
+    INFERRED,
     NOT_STATED,
     ON_LABEL,
     TUMOUR_MATCH_ORDER,
@@ -96,6 +97,7 @@ class ApprovalItem(BaseModel):
     approval_type: str | None
     tissue_agnostic: bool
     source: str
+    basis: str = "structured by the source"  # how its biomarker is known (REQUIRES match level)
 
 
 class Option(BaseModel):
@@ -305,8 +307,9 @@ def _match_one(
         chosen = [d for d in decisions if d.drugs & drugs
                   and alteration_applies(d.alterations, set(chain) - untiered)
                   and tumours_agree(h_tum, d.match_tumours, [code])]  # fmt: skip
-        nm = sorted({f"{d.method_id} {d.status or '(no status)'} "
-                     f"{d.decision_date or ''}".strip() for d in chosen})  # fmt: skip
+        nm = sorted({" ".join(f"{d.method_id} {d.status or '(no status)'} {d.decision_date or ''}"
+                              f"{_basis_note(d.biomarker_basis)}".split())
+                     for d in chosen})  # fmt: skip
         silent = [d for d in unstated(snap, decisions, drugs, [code]) if d not in chosen]
         nm += sorted({" ".join(f"{d.method_id} {d.status or '(no status)'} {d.decision_date or ''} "
                                f"({NOT_STATED})".split()) for d in silent})  # fmt: skip
@@ -318,7 +321,7 @@ def _match_one(
                 outcomes.append(f"{arm.arm_id}: {result.decision} (benefit {result.benefit_week16}"
                                 f" of {result.evaluable} evaluable)")  # fmt: skip
         options.append(Option(
-            therapy=snap.therapy_names.get(tid, tid), tier=level, tier_reason=why,
+            therapy=snap.therapy_name(tid), tier=level, tier_reason=why,
             evidence=evidence, conflict=conflict, approvals=listed, nye_metoder=nm, arms=arms,
             arm_outcomes=outcomes,
         ))  # fmt: skip
@@ -331,6 +334,11 @@ def _match_one(
         origin=obs.origin, normalised=concept.normalised,
         granularities=[granularity[c] for c in chain], variant_rule=rule.value, options=options,
     )  # fmt: skip
+
+
+def _basis_note(basis: str | None) -> str:
+    """How a decision's biomarker is known, when it was not read from its own text."""
+    return f" ({basis})" if basis and basis.startswith(INFERRED) else ""
 
 
 def _rank(e: EvidenceItem) -> tuple:

@@ -28,6 +28,7 @@ class EvidenceRow(BaseModel):
     significance: str | None = None
     direction: str | None = None
     rating: int | None = None
+    flag: str | None = None  # the source's biomarker disagrees with the text it cites
     alteration: str
     alteration_match: str  # "exact", or the broader alteration's name it matched through
     tumour_code: str | None = None
@@ -80,6 +81,7 @@ class EvidenceAnswer(BaseModel):
                     f" [{e.tumour_match} {e.tumour_code}]")  # fmt: skip
                 by_source.setdefault(f"{e.source}@{e.source_version}", []).append(
                     f"{e.level} {mark}{e.significance} {e.evidence_id.split(':')[-1]}{via}{where}"
+                    + (" [flagged: the source contradicts its text]" if e.flag else "")
                 )
             lines.append(f"\n{group.therapy}  (best level {group.best_level})")
             for src, items in by_source.items():

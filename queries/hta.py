@@ -600,7 +600,8 @@ def _medicine_in_force(m: MedicineRow, as_of: dt.date | None) -> bool:
 def _approval_item(i: IndicationFact) -> ChainItem:
     return ChainItem(kind="indication", by=i.agency, id=i.id, date=i.first_approval_date,
                      status=i.approval_type, text=i.text,
-                     source=f"{i.source}@{i.source_version}")  # fmt: skip
+                     source=f"{i.source}@{i.source_version}",
+                     basis="structured by the source")  # fmt: skip
 
 
 def _medicine_item(m: MedicineRow) -> ChainItem:

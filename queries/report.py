@@ -105,6 +105,8 @@ def _option_rows(options: list[Option]) -> str:
             key = f"{e.source.split('@')[0]} {e.level or '-'}"
             if e.tumour_match == "off-label":
                 key += " (off-label)"
+            if e.flag:
+                key += " (flagged, not tiered)"
             by_source[key] = by_source.get(key, 0) + 1
         evidence = "; ".join(f"{k} ×{v}" for k, v in sorted(by_source.items())) or "-"
         approvals = "<br>".join(f"{_e(a.agency)} {_e(a.date or 'undated')} {_e(a.approval_type)}"
@@ -150,7 +152,7 @@ def render_html(report: BoardReport, max_options: int = 12) -> str:
         sections.append(
             f"<section class='alteration'><h2>{_e(a.name)}{flag}</h2>"
             f"<p class=meta>Given as <b>{_e(a.observed)}</b> ({_e(a.origin)}); matched as "
-            f"{_e('; '.join(a.granularities))}.</p>"
+            f"{_e('; '.join(a.granularities))}; gene-level evidence: {_e(a.variant_rule)}.</p>"
             f"{chain_svg(a, a.options[:3])}"
             "<table><tr><th>Tier</th><th>Therapy</th><th>Why this tier</th><th>Evidence</th>"
             "<th>Approvals</th><th>Nye Metoder</th><th>Trial arms and outcomes</th></tr>"

@@ -352,10 +352,17 @@ class Snapshot:
         for fact in self._all_facts():
             if fact.therapy_id:
                 names.setdefault(fact.therapy_id, fact.therapy or fact.therapy_id)
-        for rows in self.predictive.values():
-            for r in rows:
-                names[r.therapy_id] = r.therapy or names.get(r.therapy_id, r.therapy_id)
         return names
+
+    def therapy_name(self, therapy_id: str) -> str:
+        """A therapy's name from the facts, else from the predictive evidence (fetched only if
+        asked for), else its id."""
+        if therapy_id in self.therapy_names:
+            return self.therapy_names[therapy_id]
+        names = self.memo("predictive_therapy_names", lambda: {
+            r.therapy_id: r.therapy for rows in self.predictive.values() for r in rows
+            if r.therapy})  # fmt: skip
+        return names.get(therapy_id, therapy_id)
 
     @cached_property
     def therapy_drugs(self) -> dict[str, set[str]]:
