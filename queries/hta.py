@@ -519,9 +519,11 @@ def chain(
     for group in answer.by_therapy:
         tid = by_name.get(group.therapy, group.therapy)
         for e in group.evidence:
+            flag = " (flagged: the source contradicts its text, not used)" if e.flag else ""
             evidence[tid].append(f"{e.source} {e.level or '-'} {e.evidence_id} "
-                                 f"[{e.source}@{e.source_version}]")  # fmt: skip
-            levels[tid].append(e.level or "-")
+                                 f"[{e.source}@{e.source_version}]{flag}")  # fmt: skip
+            if not e.flag:
+                levels[tid].append(e.level or "-")
     tumours = [code] if code else []
     approvals: dict[str, list[IndicationFact]] = defaultdict(list)
     for i in snap.indications.values():
