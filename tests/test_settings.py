@@ -98,3 +98,15 @@ def test_routing_uri_reads_and_writes_on_a_real_server(neo4j_store):
         assert reader.run("MATCH (g:Gene {id: 'HGNC:0'}) RETURN g.symbol AS s") == [{"s": "ROUTED"}]
         with pytest.raises(ReadOnlyError):
             reader.run("CREATE (g:Gene {id: 'HGNC:1', symbol: 'NO'})")
+
+
+def test_the_install_states_its_licence_as_spdx_and_pins_the_build_backend():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["license"] == "MIT"  # a string (SPDX), not the deprecated table
+    assert all((root / f).is_file() for f in project["project"]["license-files"])
+    (backend,) = [r for r in project["build-system"]["requires"] if r.startswith("setuptools")]
+    assert backend == "setuptools>=77,<81"
