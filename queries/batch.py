@@ -17,6 +17,7 @@ from ontology.normalise import AlterationConcept, normalise_alteration, with_bro
 from ontology.observed import MafRecord, Observed
 from queries.board import TIERS, AlterationResult, match_patient
 from queries.catalog import CypherRunner
+from queries.output import spreadsheet_safe
 from queries.snapshot import Snapshot, snapshot_of
 
 COLUMNS = ("sample", "gene", "protein_change", "tumour_code", "alteration", "normalised",
@@ -107,7 +108,7 @@ def write_tsv(rows: Iterator[list[str]], out: TextIO) -> int:
     writer.writerow(COLUMNS)
     n = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         n += 1
     return n
 

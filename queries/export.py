@@ -21,6 +21,7 @@ from ontology.errors import ConfigError
 from ontology.metagraph import PATTERNS, node_properties, rel_properties
 from ontology.vocab import Label, RelType
 from queries.catalog import CypherRunner
+from queries.output import spreadsheet_safe
 
 # sources whose records may not be redistributed by default: pseudonymous patient data and
 # registry files belong to their owners; cBioPortal studies are "research use with citation"
@@ -212,7 +213,7 @@ def write_kgx(g: nx.MultiDiGraph, directory: Path) -> tuple[Path, Path]:
     ids = {node: curie(data["label"], data["id"]) for node, data in g.nodes(data=True)}
 
     def clean(value: Any) -> str:
-        return " ".join(str(value if value is not None else "").split())
+        return spreadsheet_safe(" ".join(str(value if value is not None else "").split()))
 
     nodes_path, edges_path = directory / "nodes.tsv", directory / "edges.tsv"
     with nodes_path.open("w", encoding="utf-8", newline="") as out:

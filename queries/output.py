@@ -7,10 +7,25 @@ import datetime as dt
 import io
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+
+
+# a cell a spreadsheet would run as a formula (OWASP "CSV injection"): =, +, -, @, tab, CR first
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell for a CSV/TSV/XLSX file that a spreadsheet shows as text, never runs: a value
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    (OWASP's advice), unless it is a plain number (``-1.5``)."""
+    if text and _FORMULA.match(text) and not _NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def _jsonable(value: Any) -> Any:
@@ -50,9 +65,9 @@ def render(rows: Sequence[dict[str, Any]], fmt: str = "table", max_width: int = 
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(cols)
+        writer.writerow([spreadsheet_safe(c) for c in cols])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in cols])
+            writer.writerow([spreadsheet_safe(_cell(row.get(c))) for c in cols])
         return buf.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
