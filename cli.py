@@ -142,13 +142,19 @@ def cli(
 
 
 @cli.command()
+@click.option("--empty", is_flag=True, help="Only the schema: no bundled OncoTree and HGNC genes.")
 @click.pass_obj
-def init(settings: Settings) -> None:
-    """Create the schema (constraints, indexes, typed tables); safe to run again."""
+def init(settings: Settings, empty: bool) -> None:
+    """Create the schema (constraints, indexes, typed tables) and load the bundled references
+    (OncoTree, HGNC genes) the other sources normalise against; safe to run again."""
+    from graph_loader import init_store
+
     with settings.open(write=True) as store:
-        done = store.apply_schema()
+        done, reports = init_store(store, references=not empty)
         click.echo(f"{store.backend} store at {store.location()}: schema ready")
         click.echo(f"  created {len(done)} item(s)" if done else "  nothing to create")
+        for report in reports:
+            click.echo(report.render())
 
 
 @cli.command()
@@ -157,6 +163,11 @@ def init(settings: Settings) -> None:
 @click.option("--source-version", help="The release, when the file name does not tell it.")
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any row is rejected.")
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1, 100000))
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Allow a load that removes more than a fifth of the source's facts (a smaller release).",
+)
 @click.option(
     "--report-json", type=click.Path(path_type=Path, dir_okay=False), help="Also write the report."
 )
@@ -168,15 +179,18 @@ def load(
     source_version: str | None,
     strict: bool,
     batch_size: int,
+    allow_shrink: bool,
     report_json: Path | None,
 ) -> None:
     """Load a source file (a release directory for civic) into the graph; it is validated
     whole before anything is written."""
-    from graph_loader import load, transform_file
+    from graph_loader import ensure_schema, load, transform_file
 
     with settings.open(write=True) as store:
+        ensure_schema(store)  # a fresh store: the schema first, then what the source needs
         result = transform_file(source, path, version=source_version, store=store)
-        report = load(store, result, strict=strict, batch_size=batch_size, progress=_progress())
+        report = load(store, result, strict=strict, batch_size=batch_size, progress=_progress(),
+                      allow_shrink=allow_shrink)  # fmt: skip
     click.echo(report.render())
     if report_json:
         report_json.write_text(report.to_json() + "\n", encoding="utf-8")

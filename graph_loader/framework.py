@@ -30,7 +30,7 @@ from typing import Any
 
 from graph_loader.backends.base import GraphStore, chunks
 from graph_loader.files import RawFile
-from ontology.errors import LoadError, OncographError, RejectedRowsError
+from ontology.errors import LoadError, OncographError, RejectedRowsError, ShrinkError
 from ontology.metagraph import (
     PATTERNS,
     SHARED_LABELS,
@@ -134,6 +134,8 @@ class TransformResult:
     # facts whose source contradicts itself (a structured biomarker against its own text), listed
     # in full in the report
     disagreements: list[str] = field(default_factory=list)
+    # what the reader must know before anything else (the store lacked what the source needs)
+    warnings: list[str] = field(default_factory=list)
 
     def unnormalised(self) -> Counter[str]:
         return Counter(n.label.value for n in self.nodes if not n.normalised)
@@ -158,6 +160,7 @@ class LoadReport:
     unmatched: dict[str, int] = field(default_factory=dict)
     unmatched_examples: dict[str, list[str]] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     removed_nodes: dict[str, int] = field(default_factory=dict)
     removed_rels: dict[str, int] = field(default_factory=dict)
     stale_kept: bool = False  # rows were rejected: facts from earlier runs were not removed
@@ -178,7 +181,7 @@ class LoadReport:
         def counts(d: dict[str, int]) -> str:
             return ", ".join(f"{k} {v:,}" for k, v in sorted(d.items())) or "none"
 
-        lines = [
+        lines = [f"warning: {w}" for w in self.warnings] + [
             f"load {self.source_id} from {self.file}: {self.status} in {self.seconds:.2f} s "
             f"(run {self.run_id})",
             f"  rows read {self.rows_read:,}; rejected {self.rows_rejected:,}",
@@ -290,6 +293,25 @@ def _source_node_row(source: SourceInfo, run_id: str, status: RunStatus, **extra
     return row
 
 
+#: a load that would remove more than this share of a source's facts stops before writing
+SHRINK_LIMIT = 0.2
+
+
+def shrink_check(store: GraphStore, result: TransformResult) -> tuple[int, int]:
+    """(facts of this source in the graph, how many of them the load would remove as stale)."""
+    new: dict[Label, set[str]] = defaultdict(set)
+    for node in result.nodes:
+        new[Label(node.label)].add(node.id)
+    existing = removed = 0
+    for label in Label:
+        if label is Label.SOURCE or label in SHARED_LABELS:
+            continue
+        ids = store.source_node_ids(label, result.source.name)
+        existing += len(ids)
+        removed += len(ids - new.get(label, set()))
+    return existing, removed
+
+
 def load(
     store: GraphStore,
     result: TransformResult,
@@ -297,8 +319,11 @@ def load(
     strict: bool = False,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> LoadReport:
-    """Write a transformed file to the store; see the module docstring for the guarantees."""
+    """Write a transformed file to the store; see the module docstring for the guarantees. A load
+    that would remove more than a fifth of the source's facts (a truncated download looks like
+    that) stops before writing anything, unless ``allow_shrink``."""
     source = result.source
     run_id = new_run_id(source)
     report = LoadReport(
@@ -310,6 +335,7 @@ def load(
     report.unmatched = {kind: len(v) for kind, v in result.unmatched.items()}
     report.unmatched_examples = {k: v[:MAX_EXAMPLES] for k, v in result.unmatched.items()}
     report.disagreements = list(result.disagreements)
+    report.warnings = list(result.warnings)
     report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
     report.unnormalised = dict(result.unnormalised())
     report.unnormalised_examples = [
@@ -325,6 +351,15 @@ def load(
     started_at = _now()
     if store.missing_schema():
         store.apply_schema()
+    if not allow_shrink and not result.rejections:  # with rejections nothing is removed anyway
+        existing, removed = shrink_check(store, result)
+        if existing and removed > SHRINK_LIMIT * existing:
+            raise ShrinkError(
+                f"loading {source.source_id} from {source.file_name} would remove {removed:,} of "
+                f"the {existing:,} facts of {source.name} in the graph ({removed / existing:.0%}; "
+                f"the guard stops at {SHRINK_LIMIT:.0%}); nothing was written. A truncated file "
+                "looks like this; if the release really is smaller, load it with --allow-shrink"
+            )
 
     # Group nodes and relationships before the first write: a bad model fails before writing.
     node_rows: dict[Label, list[dict[str, Any]]] = defaultdict(list)

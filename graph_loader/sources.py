@@ -75,6 +75,26 @@ def bundled_path(name: str) -> Path:
     return Path(str(ref))
 
 
+REFERENCES = ("oncotree", "hgnc")  # what every other source normalises against
+
+
+def ensure_schema(store: GraphStore) -> list[str]:
+    """Create whatever of the schema a store lacks (a fresh store, or one from an older release)."""
+    return store.apply_schema() if store.missing_schema() else []
+
+
+def init_store(store: GraphStore, references: bool = True) -> tuple[list[str], list[LoadReport]]:
+    """The schema, and (unless ``references`` is False) the bundled reference sources a source
+    needs to normalise against (OncoTree, the HGNC genes) where the store has none of them yet."""
+    done = store.apply_schema()
+    reports = []
+    if references:
+        loaded = {s.name for s in Snapshot(store).sources}
+        reports = [load_file(store, name, bundled_path(name)) for name in REFERENCES
+                   if name not in loaded]  # fmt: skip
+    return done, reports
+
+
 def transform_file(
     name: str,
     path: str | Path | RawFile,
@@ -87,7 +107,15 @@ def transform_file(
     data = source.read(path)
     graph = Snapshot(store) if store is not None else None
     needs = {k: (get(graph) if graph is not None else None) for k, get in source.needs.items()}
-    return source.transform(data, version=version, **needs)
+    result = source.transform(data, version=version, **needs)
+    for key, what, command in (("genes", "HGNC genes", "hgnc"),
+                               ("tumours", "OncoTree tumour types", "oncotree")):  # fmt: skip
+        if graph is not None and key in needs and not len(needs[key] or ()):
+            result.warnings.append(
+                f"the store holds no {what}: {source.name}'s {key} were not normalised (run "
+                f"`oncograph init`, or `oncograph load {command} FILE`, then load again)"
+            )
+    return result
 
 
 def load_file(
@@ -99,10 +127,14 @@ def load_file(
     strict: bool = False,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> LoadReport:
-    """Transform a whole source, then write it (see :mod:`graph_loader.framework`)."""
+    """Transform a whole source, then write it (see :mod:`graph_loader.framework`); a store
+    without the schema gets it first."""
+    ensure_schema(store)
     result = transform_file(name, path, version=version, store=store)
-    return load(store, result, strict=strict, batch_size=batch_size, progress=progress)
+    return load(store, result, strict=strict, batch_size=batch_size, progress=progress,
+                allow_shrink=allow_shrink)  # fmt: skip
 
 
 def load_bundled(store: GraphStore, progress: Progress | None = None) -> list[LoadReport]:

@@ -85,6 +85,10 @@ class LoadError(OncographError):
     exit_code = 7
 
 
+class ShrinkError(LoadError):
+    """A load would remove more of a source's facts than the shrink guard allows."""
+
+
 class UnknownConceptError(OncographError):
     """A gene, tumour type, drug ... is not known; carries the nearest known ones."""
 

@@ -22,8 +22,8 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
 def spreadsheet_safe(text: str) -> str:
     """A cell for a CSV/TSV/XLSX file that a spreadsheet shows as text, never runs: a value
     starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
-    (OWASP's advice), unless it is a plain number (``-1.5``)."""
-    if text and _FORMULA.match(text) and not _NUMBER.match(text):
+    (OWASP's advice), unless it is a plain number (``-1.5``) or only dashes (``-`` for none)."""
+    if text and _FORMULA.match(text) and not _NUMBER.match(text) and text.strip("-+ ") != "":
         return "'" + text
     return text
 

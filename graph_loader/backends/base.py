@@ -202,6 +202,12 @@ class GraphStore(ABC):
             {"source": source, "run_id": run_id},
         )
 
+    def source_node_ids(self, label: Label, source: str) -> set[str]:
+        """The ids of a source's own nodes of a label (its facts, not shared concepts)."""
+        rows = self.run(f"MATCH (n:{label.value}) WHERE n.source = $source RETURN n.id AS id",
+                        {"source": source})  # fmt: skip
+        return {r["id"] for r in rows}
+
     def delete_unstated_concepts(self, label: Label) -> int:
         """Remove shared concept nodes of a label that no source links to any more."""
         return self._delete_in_batches(
