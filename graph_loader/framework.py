@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -393,8 +395,9 @@ def load(
     try:
         store.write_nodes(
             Label.SOURCE,
-            [_source_node_row(source, run_id, RunStatus.RUNNING, last_run_started_at=started_at)],
-        )
+            [_source_node_row(source, run_id, RunStatus.RUNNING, last_run_started_at=started_at,
+                              last_run_host=socket.gethostname(), last_run_pid=os.getpid())],
+        )  # fmt: skip
         for label, rows in node_rows.items():
             written = 0
             for batch in chunks(rows, batch_size):

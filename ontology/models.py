@@ -304,6 +304,9 @@ class Source(Node):
     last_run_started_at: str | None = None
     last_run_finished_at: str | None = None
     last_complete_run_id: str | None = None
+    # the process of a running load (host and pid): a reader can tell an interrupted one
+    last_run_host: str | None = None
+    last_run_pid: int | None = None
 
 
 NODE_MODELS: dict[Label, type[Node]] = {

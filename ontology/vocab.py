@@ -265,3 +265,4 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     COMPLETE = "complete"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"  # shown, never stored: "running", and its process is gone

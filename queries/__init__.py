@@ -81,6 +81,25 @@ class SourceRow(BaseModel):
     last_run_status: str | None = None
     last_run_finished_at: str | None = None
     last_complete_run_id: str | None = None
+    rerun: str | None = None  # for an interrupted or failed run: the command that completes it
+
+
+def run_status(status: str | None, host: str | None, pid: int | None) -> str | None:
+    """A stored run status as the reader should see it: a "running" load whose process (on this
+    machine) is gone was interrupted (kill -9, a crash, a power cut). A run on another machine
+    cannot be checked from here and stays "running"."""
+    import os
+    import socket
+
+    if status != "running" or not pid or host != socket.gethostname():
+        return status
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return "interrupted"
+    except PermissionError:  # alive, another user's
+        return status
+    return status
 
 
 def graph_stats(runner: CypherRunner) -> GraphStats:
@@ -164,7 +183,15 @@ def find_gene(runner: CypherRunner, symbol: str) -> list[GeneRow]:
 
 
 def list_sources(runner: CypherRunner) -> list[SourceRow]:
-    return [SourceRow(**r) for r in run_named(runner, "sources")]
+    """The releases loaded, each with its last run as the reader should see it (an interrupted run
+    as "interrupted", with the command to run again)."""
+    out = []
+    for r in run_named(runner, "sources"):
+        status = run_status(r.pop("last_run_status"), r.pop("last_run_host"), r.pop("last_run_pid"))
+        rerun = (f"oncograph load {r['name']} {r.get('file_name') or 'PATH'}"
+                 if status in ("interrupted", "failed") else None)  # fmt: skip
+        out.append(SourceRow(**r, last_run_status=status, rerun=rerun))
+    return out
 
 
 def run_catalog_query(

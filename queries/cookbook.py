@@ -18,7 +18,7 @@ from queries.catalog import CypherRunner, catalog, run_named
 
 # values that name a run or a moment: shown as "…" (they differ on every load)
 VOLATILE = {"last_run_id", "last_run_started_at", "last_run_finished_at", "last_complete_run_id",
-            "run_id", "retrieved_at"}  # fmt: skip
+            "run_id", "retrieved_at", "last_run_host", "last_run_pid"}  # fmt: skip
 ROWS_SHOWN = 5
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cookbook.md"
 

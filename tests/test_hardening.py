@@ -88,3 +88,42 @@ def test_a_read_on_a_store_without_schema_names_the_command_to_run(oncograph):
     result = oncograph("schema")
     assert result.exit_code != 0
     assert "oncograph init" in result.stderr
+
+
+KILL_DURING_LOAD = """
+import os, signal, sys
+from pathlib import Path
+from graph_loader import bundled_path, load_file
+from graph_loader.backends import StoreConfig, open_store
+
+def progress(step, done, total):
+    if done > 0:  # the first batch is written: die as a kill -9 would
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with open_store(StoreConfig(store_dir=Path(sys.argv[1])), read_only=False) as store:
+    load_file(store, "nyemetoder", bundled_path("nyemetoder"), batch_size=2, progress=progress)
+"""
+
+
+def test_a_load_killed_midway_shows_as_interrupted_with_the_command_to_rerun(oncograph, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    assert oncograph("init", "--empty").exit_code == 0
+    store = tmp_path / "store"
+    killed = subprocess.run([sys.executable, "-c", KILL_DURING_LOAD, str(store)],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    shown = oncograph("cypher", "MATCH (s:Source) RETURN s.last_run_status AS status")
+    assert "running" in shown.output  # what is stored: the run never finished
+    listed = oncograph("sources")
+    assert listed.exit_code == 0, listed.output
+    line = next(x for x in listed.output.splitlines() if x.startswith("nyemetoder@"))
+    assert "interrupted" in line and "oncograph load nyemetoder nye_metoder_sample.csv" in line
+    rerun = oncograph("load", "nyemetoder", str(SAMPLE))
+    assert rerun.exit_code == 0, rerun.output
+    rows = json.loads(oncograph("cypher", "MATCH (s:Source) RETURN s.last_run_status AS status",
+                                "--format", "json").output)  # fmt: skip
+    assert rows == [{"status": "complete"}]
+    assert len(_decisions(oncograph)) == 11
