@@ -97,8 +97,8 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
 
 
 def test_init_load_and_stats(run_any):
-    assert run_any("init").exit_code == 0
-    assert "nothing to create" in run_any("init").output
+    assert run_any("init", "--empty").exit_code == 0  # the schema only, no bundled references
+    assert "nothing to create" in run_any("init", "--empty").output
     result = run_any("load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_small.json"))
     assert result.exit_code == 0, result.output
     assert "complete" in result.output
@@ -109,7 +109,7 @@ def test_init_load_and_stats(run_any):
 
 
 def test_cypher_is_read_only_without_write(run_any):
-    run_any("init")
+    run_any("init", "--empty")
     refused = run_any("cypher", "CREATE (n:Gene {id: 'x', symbol: 'X'})")
     assert refused.exit_code == 5
     assert "read-only" in refused.output and "--write" in refused.output
@@ -133,7 +133,7 @@ def test_cypher_is_read_only_without_write(run_any):
 
 
 def test_create_of_an_unknown_label_is_refused_without_write(run_any):
-    run_any("init")
+    run_any("init", "--empty")
     result = run_any("cypher", "CREATE (n:X)")
     assert result.exit_code == 5, result.output
     assert "read-only" in result.output
@@ -230,7 +230,7 @@ def test_debug_shows_the_traceback(run):
 def test_doctor_on_a_missing_and_a_ready_store(run):
     missing = run("doctor")
     assert missing.exit_code != 0 and "reachable: no" in missing.output
-    run("init")
+    run("init", "--empty")
     ready = run("doctor")
     assert ready.exit_code == 0, ready.output
     assert "backend: ladybug" in ready.output and "schema: present" in ready.output
@@ -239,7 +239,7 @@ def test_doctor_on_a_missing_and_a_ready_store(run):
 
 @pytest.mark.neo4j
 def test_doctor_on_neo4j_never_shows_the_password(run_neo4j):
-    run_neo4j("init")
+    run_neo4j("init", "--empty")
     result = run_neo4j("doctor")
     assert result.exit_code == 0, result.output
     assert "backend: neo4j" in result.output and "server: 5." in result.output

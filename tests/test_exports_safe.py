@@ -41,7 +41,8 @@ def store(tmp_path, monkeypatch):
     workbook = tmp_path / "hostile.csv"
     workbook.write_text(f"{header}\n{row}\n", encoding="utf-8")
     runner = CliRunner()
-    for args in (["init"], ["load", "oncotree", str(FIXTURES / "oncotree_2025_10_03_small.json")],
+    oncotree = str(FIXTURES / "oncotree_2025_10_03_small.json")
+    for args in (["init", "--empty"], ["load", "oncotree", oncotree],
                  ["load", "nyemetoder", str(workbook)]):  # fmt: skip
         result = runner.invoke(cli, ["--store", path, *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
