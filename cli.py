@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 FORMAT_CHOICE = click.Choice(["table", "json", "csv"])
-# graph_loader.sources.LOADERS by name (kept literal so that `--help` imports no loader; a test
+# graph_loader.sources.SOURCES by name (kept literal so that `--help` imports no loader; a test
 # checks that the two agree)
 SOURCE_NAMES = ("oncotree", "hgnc", "civic", "moalmanac", "ema", "fda", "nyemetoder",
                 "clinicaltrials", "cohorts", "outcomes", "cbioportal")  # fmt: skip

@@ -5,7 +5,6 @@ from graph_loader.backends import GraphStore, StoreConfig, open_store
 from graph_loader.framework import LoadReport, Rejection, TransformResult, load
 from graph_loader.sources import (
     BUNDLED,
-    LOADERS,
     SOURCES,
     bundled_path,
     ensure_schema,
@@ -17,7 +16,6 @@ from graph_loader.sources import (
 
 __all__ = [
     "BUNDLED",
-    "LOADERS",
     "GraphStore",
     "LoadReport",
     "Rejection",

@@ -24,7 +24,6 @@ META = SourceMeta(
     url="https://www.cbioportal.org",
     citation="cBioPortal for Cancer Genomics; cite the study's publication",
 )
-CBIOPORTAL_META = META
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ META = SourceMeta(
     licence="as the registry's owner states (synthetic demo files: CC0)",
     citation="IMPRESS-Norway / DRUP-style cohort registry",
 )
-REGISTRY_META = META
 COLUMNS = ("trial_id", "cohort_id", "tumour", "alterations", "therapy", "status")
 
 
@@ -35,7 +34,7 @@ def transform(
     retrieved_at: str | None = None,
 ) -> TransformResult:
     rows = patient_rows(raw, COLUMNS, "cohort_id", "a cohort registry CSV (docs/cohorts.md)")
-    result = TransformResult(source=REGISTRY_META.for_file(raw, version or raw.sha256[:12],
+    result = TransformResult(source=META.for_file(raw, version or raw.sha256[:12],
                                                            retrieved_at))  # fmt: skip
     collect = ConceptCollector(result, genes)
     seen: dict[str, int] = {}

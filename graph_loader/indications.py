@@ -46,6 +46,7 @@ class IndicationIndex:
     """One agency's indications by drug, with the IS_A hierarchies of alterations and tumours."""
 
     by_drug: dict[str, list[IndicationRef]] = field(default_factory=dict)
+    by_id: dict[str, IndicationRef] = field(default_factory=dict)
     alterations: Hierarchy = field(default_factory=Hierarchy)
     tumours: Hierarchy = field(default_factory=Hierarchy)
 
@@ -62,7 +63,8 @@ class IndicationIndex:
             ref.drug_ids |= fact.drugs
             ref.alterations |= set(fact.alterations)
             ref.tumours |= set(fact.tumours)
-        index = cls(alterations=snap.alteration_hierarchy, tumours=snap.tumour_hierarchy)
+        index = cls(by_id=refs, alterations=snap.alteration_hierarchy,
+                    tumours=snap.tumour_hierarchy)  # fmt: skip
         for ref in refs.values():
             for drug in sorted(ref.drug_ids):
                 index.by_drug.setdefault(drug, []).append(ref)

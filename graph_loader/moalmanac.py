@@ -260,9 +260,20 @@ def transform(
         prop_cache[prop["id"]] = (members, tumour_id, therapy)
         return prop_cache[prop["id"]]
 
-    texts = _indication_texts(files.get("indications"))
+    indications = _json(files["indications"], list) if "indications" in files else []
+    texts = {str(i["id"]): " ".join(str(i.get("indication") or "").split())
+             for i in indications if isinstance(i, dict) and i.get("id")}  # fmt: skip
     is_gene = (lambda sym: genes.resolve(sym) is not None) if genes is not None and len(genes) \
         else None  # fmt: skip
+    judged: dict[tuple[str, str], str | None] = {}
+
+    def contradiction(ind_id: str, concept: AlterationConcept) -> str | None:
+        """Whether the indication's own text contradicts a structured biomarker (judged once)."""
+        key = (ind_id, concept.id)
+        if key not in judged:
+            judged[key] = disagreement([concept], texts.get(ind_id), is_gene)
+        return judged[key]
+
     by_indication: dict[str, list[dict[str, Any]]] = {}
     for index, st in enumerate(statements):
         result.rows_read += 1
@@ -279,8 +290,9 @@ def transform(
         eid = f"moalmanac.statement:{sid}"
         strength = "Approval" if st.get("strength_id") == 0 else str(st.get("strength_id"))
         members, tumour_id, therapy = proposition(prop)
-        cited = texts.get(str(st.get("indication_id") or ""))
-        flag = disagreement([c for c, present in members if present], cited, is_gene)
+        cited = str(st.get("indication_id") or "")
+        flag = "; ".join(f for c, present in members if present
+                         if (f := contradiction(cited, c)))  # fmt: skip
         node(Evidence(
             id=eid, source_record_id=str(sid), evidence_kind="statement",
             evidence_type="predictive", level=strength, level_framework=LevelFramework.MOALMANAC,
@@ -304,17 +316,9 @@ def transform(
         if st.get("indication_id"):
             by_indication.setdefault(str(st["indication_id"]), []).append(prop)
     if "indications" in files:
-        _indications(files["indications"], documents, by_indication, proposition, publication,
-                     drug, collect, is_gene)  # fmt: skip
+        _indications(files["indications"].name, indications, documents, by_indication,
+                     proposition, publication, drug, collect, contradiction)  # fmt: skip
     return result
-
-
-def _indication_texts(raw: RawFile | None) -> dict[str, str]:
-    if raw is None:
-        return {}
-    items = raw.json("MOAlmanac indications")
-    return {str(i["id"]): " ".join(str(i.get("indication") or "").split())
-            for i in items if isinstance(i, dict) and i.get("id")}  # fmt: skip
 
 
 #: words by which a text states each kind of alteration; a generic word states any of them
@@ -370,11 +374,8 @@ def disagreement(
                 t.kind is AlterationKind.EXON and t.notation.split()[:2] == c.notation.split()[:2]
                 for t in said):  # fmt: skip
             continue  # "exon 14 deletion" and "exon 14 skipping": the same exon event
-        if re.search(_KIND_WORDS[family], plain, re.IGNORECASE if family != "mutation" else 0) \
-                and family != "mutation":  # fmt: skip
-            continue
-        if family == "mutation" and re.search(_KIND_WORDS["mutation"], plain, re.IGNORECASE):
-            continue
+        if re.search(_KIND_WORDS[family], plain, re.IGNORECASE):
+            continue  # the text also states the structured kind: the reader missed it, not a lie
         out.append(f"{c.name} structured; the text says {', '.join(sorted(t.name for t in said))}")
     return "; ".join(out) or None
 
@@ -393,22 +394,23 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _indications(
-    raw: RawFile,
+    file_name: str,
+    items: list[Any],
     documents: dict[Any, dict[str, Any]],
     by_indication: dict[str, list[dict[str, Any]]],
     proposition: Any,
     publication: Any,
     drug: Any,
     collect: ConceptCollector,
-    is_gene: Any = None,
+    contradiction: Any,
 ) -> None:
     """Each regulatory indication becomes an ``Approval`` (FDA, EMA, Health Canada, HPRA) or, for
     Ireland's HSE, a reimbursement ``HtaDecision``; linked to the therapy, tumour types and required
     alterations of the statements that cite it, keeping the agency's wording, date and URL."""
-    for index, item in enumerate(_json(raw, list)):
+    for index, item in enumerate(items):
         if not isinstance(item, dict) or not item.get("id"):
             collect.result.rejections.append(
-                Rejection(raw.name, None, "indication without id", f"item {index}"))  # fmt: skip
+                Rejection(file_name, None, "indication without id", f"item {index}"))  # fmt: skip
             continue
         ind_id = str(item["id"])
         doc = documents.get(item.get("document_id")) or {}
@@ -429,8 +431,7 @@ def _indications(
             concepts.update({c.id: c for c, present in members if present})
         # the reading both the structure and the text agree on, or none: a structured biomarker
         # the text contradicts is flagged and not linked (REQUIRES)
-        flags = {cid: disagreement([c], text, is_gene) for cid, c in concepts.items()}
-        flags = {cid: f for cid, f in flags.items() if f}
+        flags = {cid: f for cid, c in concepts.items() if (f := contradiction(ind_id, c))}
         required -= set(flags)
         for f in flags.values():
             collect.result.disagreements.append(f"{ind_id}: {f}")

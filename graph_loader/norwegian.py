@@ -118,8 +118,6 @@ _AMPLIFIED = re.compile(rf"^(?:amplifi{_W}|genamplifi{_W})$")
 _OVEREXPRESSED = re.compile(rf"^(?:overekspr{_W}|overuttrykk{_W}|ekspr{_W}|uttrykk{_W})$")
 _POSITIVE = re.compile(r"^(?:positiv[a-z]*|\+)$")
 _NEGATIVE = re.compile(r"^(?:negativ[a-z]*|-)$")
-_LOW = re.compile(r"^(?:lav[a-z]*|low)$")
-_ULTRALOW = re.compile(r"^(?:ultralav[a-z]*|ultra-lav[a-z]*|ultralow)$")
 _WILDTYPE = re.compile(rf"^(?:villtyp{_W}|wildtyp{_W}|wild-type|wt)$")
 _DRUG_CLASS = re.compile(rf"^(?:hemmer{_W}|tki{_W}|inhibitor{_W}|rettet{_W}|blokker{_W}|"
                          rf"antistoff{_W}|behandling{_W}|terapi{_W}|test{_W}|testing{_W}|"

@@ -261,9 +261,7 @@ def _decision(
     inferred: set[str] = set()
     if read is not None and not read.alterations and len(matched) == 1:
         # nothing read: the biomarker of the one EMA indication the decision decides on
-        ref = next(r for refs in indications.by_drug.values() for r in refs  # type: ignore[union-attr]
-                   if r.id == matched[0])  # fmt: skip
-        inferred = set(ref.alterations)
+        inferred = set(indications.by_id[matched[0]].alterations)  # type: ignore[union-attr]
     if read is None:
         basis = NOT_A_DRUG
     elif read.alterations:

@@ -27,7 +27,6 @@ META = SourceMeta(
     licence="as the registry's owner states (synthetic demo files: CC0)",
     citation="patient outcomes of a cohort registry",
 )
-OUTCOMES_META = META
 COLUMNS = ("pseudonym", "trial_id", "cohort_id", "treatment_start", "best_response",
            "benefit_week16")  # fmt: skip
 

@@ -44,7 +44,6 @@ SOURCES: dict[str, Source] = {
         cbioportal.SOURCE,
     )  # fmt: skip
 }
-LOADERS = SOURCES  # the name the CLI and older code use
 
 # Bundled demo data, in load order (reference sources first: CIViC normalises against them).
 BUNDLED: dict[str, str] = {

@@ -48,6 +48,7 @@ def annotate_maf(
     snap = snapshot_of(graph)
     stats = stats or BatchStats()
     concepts: dict[tuple[str, str], AlterationConcept] = {}
+    rules: dict[str, str] = {}  # concept id -> its variant rule (once per distinct alteration)
     matches: dict[tuple, AlterationResult] = {}
     relevant: dict[str, tuple[str, ...]] = {}
     for rec in records:
@@ -71,7 +72,10 @@ def annotate_maf(
             )  # fmt: skip
         own = concept.id if concept.id in known else None
         # a variant's significance decides whether its gene-level evidence is tiered
-        mkey = (known, own, code, variant_rule(concept, snap.known_variants))
+        rule = rules.get(concept.id)
+        if rule is None:
+            rule = rules[concept.id] = variant_rule(concept, snap.known_variants)
+        mkey = (known, own, code, rule)
         result = matches.get(mkey)
         if result is None:
             ancestors = sorted(snap.tumour_hierarchy.broader(code))

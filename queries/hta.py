@@ -51,7 +51,6 @@ from queries.snapshot import (
 )
 
 NOT_INTRODUCED = NyeMetoderStatus.IKKE_INNFORT.value
-POSITIVE_COHORT_PREFIX = EVIDENCE_PREFIX  # the Evidence id of a positive cohort: + the arm id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,13 +171,13 @@ def positive_cohorts_without_decision(answer: GapAnswer) -> list[PositiveCohortG
     for r in answer.rows:
         for item in r.items:
             fact_id = item.split()[0]
-            if fact_id.startswith(POSITIVE_COHORT_PREFIX):
+            if fact_id.startswith(EVIDENCE_PREFIX):
                 out.append(
                     PositiveCohortGap(
                         alteration=r.alteration,
                         therapy=r.therapy,
                         tumour_code=r.tumour_code,
-                        arm_id=fact_id.removeprefix(POSITIVE_COHORT_PREFIX),
+                        arm_id=fact_id.removeprefix(EVIDENCE_PREFIX),
                     )
                 )
                 break

@@ -66,9 +66,9 @@ def test_help_lists_every_command(run):
 
 def test_the_load_command_offers_every_loader():
     from cli import SOURCE_NAMES
-    from graph_loader.sources import LOADERS
+    from graph_loader.sources import SOURCES
 
-    assert set(SOURCE_NAMES) == set(LOADERS)
+    assert set(SOURCE_NAMES) == set(SOURCES)
 
 
 def test_demo_loads_the_bundled_data_and_answers(run_any):
