@@ -31,6 +31,7 @@ class Settings:
     neo4j_user: str | None
     neo4j_password: str | None
     neo4j_database: str | None
+    timeout: float = 60.0
 
     def config(self) -> Any:
         from graph_loader.backends import Neo4jSettings, StoreConfig, default_store_dir
@@ -49,7 +50,7 @@ class Settings:
     def open(self, write: bool = False) -> Any:
         from graph_loader.backends import open_store
 
-        return open_store(self.config(), read_only=not write)
+        return open_store(self.config(), read_only=not write, timeout=self.timeout)
 
 
 class OncographGroup(click.Group):
@@ -124,6 +125,15 @@ def _progress() -> Any:
     "--neo4j-password", envvar="NEO4J_PASSWORD", help="Prefer the NEO4J_PASSWORD variable."
 )
 @click.option("--neo4j-database", envvar="NEO4J_DATABASE", help="Default: the server's default.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    envvar="ONCOGRAPH_TIMEOUT",
+    help="Time limit of one statement in seconds, 0 for none; a load's own writes are not limited "
+    "[env ONCOGRAPH_TIMEOUT].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="oncograph")
 @click.pass_context
@@ -134,11 +144,14 @@ def cli(
     neo4j_user: str | None,
     neo4j_password: str | None,
     neo4j_database: str | None,
+    timeout: float,
     debug: bool,
 ) -> None:
     """oncograph: cancer biomarkers, drugs, approvals, Norwegian reimbursement and trials in one
     graph. Uses Neo4j when a URI is given, else the embedded store."""
-    ctx.obj = Settings(debug, store_dir, neo4j_uri, neo4j_user, neo4j_password, neo4j_database)
+    ctx.obj = Settings(
+        debug, store_dir, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, timeout
+    )
 
 
 @cli.command()

@@ -464,7 +464,7 @@ def _mark(
         if status is RunStatus.COMPLETE:
             extra["last_complete_run_id"] = run_id
         else:
-            previous = store.run(
+            previous = store.read(
                 "MATCH (s:Source {id: $id}) RETURN s.last_complete_run_id AS r",
                 {"id": source.source_id},
             )

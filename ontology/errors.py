@@ -75,6 +75,12 @@ class QueryError(OncographError):
     exit_code = 6
 
 
+class QueryTimeoutError(QueryError):
+    """A statement ran past its time limit (``--timeout``) and was stopped by the engine."""
+
+    exit_code = 9
+
+
 class MissingParameterError(QueryError):
     """A query uses ``$name`` parameters that were not given."""
 

@@ -106,11 +106,11 @@ def graph_stats(runner: CypherRunner) -> GraphStats:
     """Node count per label and relationship count per type."""
     label_q, rel_q = get("stats_label_count"), get("stats_rel_count")
     nodes = [
-        CountRow(name=label.value, count=runner.run(label_q.render(label=label))[0]["count"])
+        CountRow(name=label.value, count=runner.read(label_q.render(label=label))[0]["count"])
         for label in Label
     ]
     rels = [
-        CountRow(name=rt.value, count=runner.run(rel_q.render(rel_type=rt))[0]["count"])
+        CountRow(name=rt.value, count=runner.read(rel_q.render(rel_type=rt))[0]["count"])
         for rt in RelType
     ]
     return GraphStats(nodes=nodes, relationships=rels)

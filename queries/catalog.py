@@ -27,7 +27,7 @@ from ontology.vocab import Label, RelType
 class CypherRunner(Protocol):
     """What the query layer needs of a store: run a statement, get rows as dicts."""
 
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -133,4 +133,4 @@ def run_named(runner: CypherRunner, name: str, params: dict[str, Any] | None = N
     query = get(name)
     if query.placeholders:
         raise QueryError(f"query {name} is a template; use the typed function for it")
-    return runner.run(query.text, params or {})
+    return runner.read(query.text, params or {})

@@ -126,20 +126,20 @@ def check_shareable(g: nx.MultiDiGraph) -> None:
 
 def to_networkx(runner: CypherRunner) -> nx.MultiDiGraph:
     """Every node and relationship of the store, with all their properties."""
-    licences = {r["name"]: r["licence"] for r in runner.run(
+    licences = {r["name"]: r["licence"] for r in runner.read(
         "MATCH (s:Source) RETURN s.name AS name, s.licence AS licence")}  # fmt: skip
     g = nx.MultiDiGraph()
     for label in Label:
         names = [p.name for p in node_properties(label)]
         ret = ", ".join(f"n.{n} AS {n}" for n in names)
-        for row in runner.run(f"MATCH (n:{label.value}) RETURN {ret}"):
+        for row in runner.read(f"MATCH (n:{label.value}) RETURN {ret}"):
             attrs = {k: _value(v) for k, v in row.items() if v is not None and v != []}
             g.add_node(key(label, row["id"]), label=label.value, **attrs)
     for rel_type, pairs in PATTERNS.items():
         names = [p.name for p in rel_properties(rel_type)]
         ret = ", ".join(f"r.{n} AS {n}" for n in names)
         for a, b in pairs:
-            rows = runner.run(f"MATCH (a:{a.value})-[r:{rel_type.value}]->(b:{b.value}) "
+            rows = runner.read(f"MATCH (a:{a.value})-[r:{rel_type.value}]->(b:{b.value}) "
                               f"RETURN a.id AS _from, b.id AS _to, {ret}")  # fmt: skip
             for row in rows:
                 attrs = {k: _value(v) for k, v in row.items()

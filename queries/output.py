@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
@@ -31,6 +32,8 @@ def spreadsheet_safe(text: str) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):  # LadybugDB's sum() of integers is a 128-bit decimal
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -219,8 +219,8 @@ class Snapshot:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self.runner.run(cypher, params)
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self.runner.read(cypher, params)
 
     # -- refresh --------------------------------------------------------------------------------
     @cached_property

@@ -48,15 +48,22 @@ class StoreConfig:
         return cls(store_dir=store_dir or default_store_dir())
 
 
-def open_store(config: StoreConfig, read_only: bool = True) -> GraphStore:
-    """Open the configured store; read-only unless asked, enforced by the engine."""
+def open_store(
+    config: StoreConfig,
+    read_only: bool = True,
+    timeout: float | None = GraphStore.DEFAULT_TIMEOUT,
+) -> GraphStore:
+    """Open the configured store; read-only unless asked (the plan guard and the engine's own
+    read-only mode); each statement run through it limited to ``timeout`` seconds."""
     if config.neo4j is not None:
         from graph_loader.backends.neo4j_store import Neo4jStore
 
-        return Neo4jStore(config.neo4j, read_only=read_only)
+        return Neo4jStore(config.neo4j, read_only=read_only, timeout=timeout)
     from graph_loader.backends.ladybug_store import LadybugStore
 
-    return LadybugStore(config.store_dir or default_store_dir(), read_only=read_only)
+    return LadybugStore(
+        config.store_dir or default_store_dir(), read_only=read_only, timeout=timeout
+    )
 
 
 __all__ = [

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import warnings
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from graph_loader.backends.base import GraphStore, Row, StoreInfo, dedupe_last_wins, plain
+from graph_loader.backends.guard import (
+    judge_ladybug,
+    ladybug_plan_operators,
+    refusal,
+    split_plan_prefix,
+)
 from ontology.errors import (
     ConfigError,
     QueryError,
+    QueryTimeoutError,
     ReadOnlyError,
     SchemaMissingError,
     StoreError,
@@ -69,8 +77,14 @@ def _convert(value: Any) -> Any:
 class LadybugStore(GraphStore):
     backend = "ladybug"
 
-    def __init__(self, directory: str | Path, read_only: bool = True) -> None:
-        super().__init__(read_only)
+    def __init__(
+        self,
+        directory: str | Path,
+        read_only: bool = True,
+        timeout: float | None = GraphStore.DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(read_only, timeout)
+        self._timeout_set: int | None = None
         import ladybug
 
         self._ladybug = ladybug
@@ -220,10 +234,25 @@ class LadybugStore(GraphStore):
             raise
         self._execute("COMMIT", {})
 
-    def _execute(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+    def _limit(self, seconds: float | None) -> None:
+        """The engine's own statement time limit for what this connection runs next."""
+        ms = int(seconds * 1000) if seconds else 0
+        if ms != self._timeout_set:
+            self._conn.set_query_timeout(ms)
+            self._timeout_set = ms
+
+    def _execute(
+        self, cypher: str, params: dict[str, Any], timeout: float | None = None
+    ) -> list[Row]:
+        self._limit(timeout)
         try:
             result = self._conn.execute(cypher, params)
         except RuntimeError as exc:
+            if str(exc).strip().startswith("Interrupted") and timeout:
+                raise QueryTimeoutError(
+                    f"the statement ran past its time limit of {timeout:g} s and was stopped "
+                    "(raise it with --timeout SECONDS; 0 for none)"
+                ) from exc
             raise self._translate(exc) from exc
         if isinstance(result, list):  # several statements: the last one's rows
             for r in result[:-1]:
@@ -240,10 +269,7 @@ class LadybugStore(GraphStore):
         message = str(exc).strip()
         first = message.splitlines()[0] if message else type(exc).__name__
         if "read-only" in message or "READ ONLY" in message:
-            return ReadOnlyError(
-                "refused: this statement writes, and the store was opened read-only "
-                "(pass --write to allow writes)"
-            )
+            return ReadOnlyError(refusal("this statement writes (pass --write to allow writes)"))
         if message.startswith(("Parser exception", "Binder exception", "Catalog exception")):
             hint = ""
             if "does not exist" in message and "Table" in message and self.missing_schema():
@@ -254,7 +280,51 @@ class LadybugStore(GraphStore):
         return StoreError(f"LadybugDB error: {first}")
 
     def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
-        return self._execute(cypher, params)
+        return self._execute(cypher, params, timeout=self.timeout)
+
+    def guard(self, cypher: str, params: dict[str, Any]) -> None:
+        """Judge the engine's plan for the statement (EXPLAIN runs nothing) before it runs.
+
+        The engine first prepares the statement on its own: that refuses several statements in
+        one input and, on a database opened read-only, any statement that writes; then its plan
+        must hold only read operators (see :mod:`graph_loader.backends.guard`).
+        """
+        _, inner = split_plan_prefix(cypher)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # prepare: still public in 0.22
+            try:
+                prepared = self._conn.prepare(inner)
+            except RuntimeError as exc:
+                raise self._refused_or_translated(str(exc)) from exc
+        try:
+            if not prepared.is_success():
+                raise self._refused_or_translated(prepared.get_error_message())
+        finally:
+            prepared.close()
+        try:
+            rows = self._execute("EXPLAIN " + inner, params, timeout=self.timeout)
+        except (ReadOnlyError, QueryTimeoutError):
+            raise
+        except StoreError as exc:  # planning failed at run time: nothing to judge, so no run
+            raise ReadOnlyError(
+                refusal(f"the engine could not plan it, so it cannot be judged ({exc})")
+            ) from exc
+        plan = "\n".join(str(v) for row in rows for v in row.values())
+        reason = judge_ladybug(*ladybug_plan_operators(plan))
+        if reason:
+            raise ReadOnlyError(refusal(reason))
+
+    def _refused_or_translated(self, message: str) -> Exception:
+        if "multiple statements" in message:
+            return ReadOnlyError(refusal("one statement at a time (this input holds several)"))
+        if "read-only" in message or "READ ONLY" in message:
+            return ReadOnlyError(refusal("this statement writes (pass --write to allow writes)"))
+        if message.startswith("IO exception"):
+            # the binder opened a file or URL the statement names (LOAD FROM, IMPORT ...)
+            return ReadOnlyError(
+                refusal("the statement reaches for a file or URL outside the store")
+            )
+        return self._translate(RuntimeError(message))
 
     def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
         # Each statement runs in its own (auto-commit) transaction: atomic per batch.

@@ -13,7 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from graph_loader.backends.base import GraphStore, Row, StoreInfo, plain
-from ontology.errors import ConfigError, QueryError, ReadOnlyError, StoreError
+from graph_loader.backends.guard import (
+    judge_neo4j,
+    neo4j_plan_operators,
+    refusal,
+    split_plan_prefix,
+)
+from ontology.errors import ConfigError, QueryError, QueryTimeoutError, ReadOnlyError, StoreError
 from ontology.metagraph import INDEXED_PROPERTIES, PATTERNS
 from ontology.vocab import Label, RelType
 
@@ -107,8 +113,13 @@ def _convert(value: Any) -> Any:
 class Neo4jStore(GraphStore):
     backend = "neo4j"
 
-    def __init__(self, settings: Neo4jSettings, read_only: bool = True) -> None:
-        super().__init__(read_only)
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        read_only: bool = True,
+        timeout: float | None = GraphStore.DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(read_only, timeout)
         import neo4j
 
         self._neo4j = neo4j
@@ -167,9 +178,13 @@ class Neo4jStore(GraphStore):
         code = getattr(exc, "code", "") or ""
         message = getattr(exc, "message", None) or _first_line(exc)
         if code == "Neo.ClientError.Statement.AccessMode" or "read access mode" in message:
-            return ReadOnlyError(
-                "refused: this statement writes, and the store was opened read-only "
-                "(pass --write to allow writes)"
+            return ReadOnlyError(refusal("this statement writes (pass --write to allow writes)"))
+        if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+            return QueryTimeoutError(
+                f"the statement ran past its time limit of {self.timeout:g} s and was stopped "
+                "(raise it with --timeout SECONDS; 0 for none)"
+                if self.timeout
+                else f"Neo4j stopped the statement at the server's time limit: {message}"
             )
         if code.startswith("Neo.ClientError.Statement") or code.startswith(
             "Neo.ClientError.Schema"
@@ -179,7 +194,34 @@ class Neo4jStore(GraphStore):
             return ReadOnlyError(f"Neo4j refused the statement: {message}")
         return StoreError(f"Neo4j error {code}: {message}")
 
+    def guard(self, cypher: str, params: dict[str, Any]) -> None:
+        """Judge the server's plan for the statement (EXPLAIN runs nothing) before it runs:
+        its query type and every operator (see :mod:`graph_loader.backends.guard`)."""
+        _, inner = split_plan_prefix(cypher)
+        try:
+            # the statement's own run reports the server's notifications; its EXPLAIN does not
+            with self._driver.session(
+                database=self.settings.database,
+                default_access_mode=self._neo4j.READ_ACCESS,
+                notifications_min_severity="OFF",
+            ) as session:
+                summary = session.run("EXPLAIN " + inner, params).consume()
+        except self._neo4j.exceptions.Neo4jError as exc:
+            if "exactly one statement" in (getattr(exc, "message", None) or str(exc)):
+                raise ReadOnlyError(
+                    refusal("one statement at a time (this input holds several)")
+                ) from exc
+            raise self._translate(exc) from exc
+        except self._neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"Neo4j driver error: {_first_line(exc)}") from exc
+        reason = judge_neo4j(summary.query_type, neo4j_plan_operators(summary.plan))
+        if reason:
+            raise ReadOnlyError(refusal(reason))
+
     def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        neo4j = self._neo4j
+
+        @neo4j.unit_of_work(timeout=self.timeout)
         def work(tx: Any) -> list[Row]:
             result = tx.run(cypher, params)
             return [{k: _convert(v) for k, v in rec.items()} for rec in result]
@@ -190,7 +232,7 @@ class Neo4jStore(GraphStore):
                     return session.execute_read(work)
                 # Auto-commit, so that statements that manage their own transactions
                 # (CALL { } IN TRANSACTIONS, LOAD CSV ...) run too.
-                result = session.run(cypher, params)
+                result = session.run(neo4j.Query(cypher, timeout=self.timeout), params)
                 return [{k: _convert(v) for k, v in rec.items()} for rec in result]
         except self._neo4j.exceptions.Neo4jError as exc:
             raise self._translate(exc) from exc
