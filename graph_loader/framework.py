@@ -18,6 +18,7 @@ idempotent MERGEs and stale removal happens only at the end of a successful run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,7 +26,7 @@ import socket
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -97,7 +98,10 @@ class Source:
     * ``needs``: what it needs from the graph, as ``{transform keyword: how to read it from the
       snapshot}`` (:class:`queries.snapshot.Snapshot`), e.g. the HGNC genes to normalise against;
       without a store each is passed as None;
-    * ``transform``: ``transform(input, version=..., **needs) -> TransformResult``, pure.
+    * ``transform``: ``transform(input, version=..., **needs) -> TransformResult``, pure;
+    * ``chunks`` (for sources whose files grow with the number of patients): the same as
+      ``transform`` but yielding the file's result chunk by chunk, so that a load holds one chunk
+      in memory (:func:`load_chunks`); ``transform`` is then their merge.
     """
 
     name: str
@@ -106,6 +110,7 @@ class Source:
     read: Callable[[Any], Any]
     transform: Callable[..., TransformResult]
     needs: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    chunks: Callable[..., Iterator[TransformResult]] | None = None
 
     @property
     def licence(self) -> str:
@@ -301,14 +306,25 @@ SHRINK_LIMIT = 0.2
 
 def shrink_check(store: GraphStore, result: TransformResult) -> tuple[int, int]:
     """(facts of this source in the graph, how many of them the load would remove as stale)."""
+    return _shrink(store, result.source.name, _stated_ids([result]))
+
+
+def _stated_ids(results: Iterable[TransformResult]) -> dict[Label, set[str]]:
     new: dict[Label, set[str]] = defaultdict(set)
-    for node in result.nodes:
-        new[Label(node.label)].add(node.id)
+    for result in results:
+        for node in result.nodes:
+            label = Label(node.label)
+            if label is not Label.SOURCE and label not in SHARED_LABELS:
+                new[label].add(node.id)
+    return new
+
+
+def _shrink(store: GraphStore, source_name: str, new: dict[Label, set[str]]) -> tuple[int, int]:
     existing = removed = 0
     for label in Label:
         if label is Label.SOURCE or label in SHARED_LABELS:
             continue
-        ids = store.source_node_ids(label, result.source.name)
+        ids = store.source_node_ids(label, source_name)
         existing += len(ids)
         removed += len(ids - new.get(label, set()))
     return existing, removed
@@ -326,49 +342,46 @@ def load(
     """Write a transformed file to the store; see the module docstring for the guarantees. A load
     that would remove more than a fifth of the source's facts (a truncated download looks like
     that) stops before writing anything, unless ``allow_shrink``."""
-    source = result.source
-    run_id = new_run_id(source)
-    report = LoadReport(
-        source_id=source.source_id, file=source.file_name, run_id=run_id, rows_read=result.rows_read
-    )
-    by_reason = Counter(r.reason for r in result.rejections)
-    report.rejected = dict(by_reason)
-    report.skipped = dict(result.skipped)
-    report.unmatched = {kind: len(v) for kind, v in result.unmatched.items()}
-    report.unmatched_examples = {k: v[:MAX_EXAMPLES] for k, v in result.unmatched.items()}
-    report.disagreements = list(result.disagreements)
-    report.warnings = list(result.warnings)
-    report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
-    report.unnormalised = dict(result.unnormalised())
-    report.unnormalised_examples = [
-        f"{n.label.value} {getattr(n, 'name', n.id)}" for n in result.nodes if not n.normalised
-    ][:MAX_EXAMPLES]
-    if strict and result.rejections:
-        raise RejectedRowsError(
-            f"--strict: {len(result.rejections)} row(s) rejected, nothing written; first: "
-            f"{result.rejections[0]}"
-        )
+    return load_chunks(store, lambda: iter([result]), strict=strict, batch_size=batch_size,
+                       progress=progress, allow_shrink=allow_shrink)  # fmt: skip
 
-    started = time.perf_counter()
-    started_at = _now()
-    if store.missing_schema():
-        store.apply_schema()
-    if not allow_shrink and not result.rejections:  # with rejections nothing is removed anyway
-        existing, removed = shrink_check(store, result)
-        if existing and removed > SHRINK_LIMIT * existing:
-            raise ShrinkError(
-                f"loading {source.source_id} from {source.file_name} would remove {removed:,} of "
-                f"the {existing:,} facts of {source.name} in the graph ({removed / existing:.0%}; "
-                f"the guard stops at {SHRINK_LIMIT:.0%}); nothing was written. A truncated file "
-                "looks like this; if the release really is smaller, load it with --allow-shrink"
-            )
 
-    # Group nodes and relationships before the first write: a bad model fails before writing.
+def merged(parts: Iterable[TransformResult]) -> TransformResult:
+    """The chunks of a file as one result (what ``transform`` returns for a chunked source)."""
+    whole: TransformResult | None = None
+    for part in parts:
+        if whole is None:
+            whole = TransformResult(source=part.source)
+        _absorb(whole, part)
+        whole.nodes += part.nodes
+        whole.rels += part.rels
+    if whole is None:
+        raise LoadError("the source produced nothing to load")
+    return whole
+
+
+def _absorb(whole: TransformResult, part: TransformResult) -> None:
+    """Add what a chunk says about the file (not its nodes and relationships) to the whole."""
+    whole.rows_read += part.rows_read
+    whole.rejections += part.rejections
+    whole.skipped.update(part.skipped)
+    for kind, examples in part.unmatched.items():
+        have = whole.unmatched.setdefault(kind, [])
+        have += [e for e in examples if e not in have]
+    whole.disagreements += part.disagreements
+    whole.warnings += [w for w in part.warnings if w not in whole.warnings]
+
+
+def _grouped(
+    part: TransformResult, source: SourceInfo, run_id: str
+) -> tuple[dict[Label, list[dict[str, Any]]], dict[tuple[RelType, Label, Label], list[dict]]]:
+    """A chunk's nodes and relationships as row maps by label and type, with one FROM_SOURCE
+    link per node; a model the metagraph does not allow raises before anything is written."""
     node_rows: dict[Label, list[dict[str, Any]]] = defaultdict(list)
-    for node in result.nodes:
+    for node in part.nodes:
         node_rows[Label(node.label)].append(node_row(node, source, run_id))
     rel_rows: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
-    for rel in result.rels:
+    for rel in part.rels:
         key = (RelType(rel.type), Label(rel.from_label), Label(rel.to_label))
         if (key[1], key[2]) not in PATTERNS[key[0]]:
             raise LoadError(f"({key[1]})-[:{key[0]}]->({key[2]}) is not in the metagraph")
@@ -387,71 +400,189 @@ def load(
                     "match_level": None,
                 }
             )
+    return node_rows, rel_rows
 
-    total_node_rows = sum(len(r) for r in node_rows.values())
-    total_rel_rows = sum(len(r) for r in rel_rows.values())
-    total = total_node_rows + total_rel_rows
-    done = 0
+
+def load_chunks(
+    store: GraphStore,
+    parts: Callable[[], Iterator[TransformResult]],
+    *,
+    strict: bool = False,
+    batch_size: int = 5000,
+    progress: Progress | None = None,
+    allow_shrink: bool = False,
+) -> LoadReport:
+    """Write a file that its source transforms chunk by chunk (``parts()`` starts the chunks
+    again each time it is called), in two passes so that memory stays bounded by a chunk: the
+    first reads and validates the whole file and writes nothing (a file refused on its last
+    line leaves the graph as it was); the second transforms again and writes."""
+    whole: TransformResult | None = None
+    stated: dict[Label, set[str]] = defaultdict(set)
+    unnormalised: Counter[str] = Counter()
+    unnormalised_examples: list[str] = []
+    total = 0
+    cached: list[tuple[dict, dict]] = []  # a file of one chunk is grouped once, not twice
+    for count, part in enumerate(parts(), start=1):
+        if whole is None:
+            whole = TransformResult(source=part.source)
+            run_id = new_run_id(part.source)
+        _absorb(whole, part)
+        for label, ids in _stated_ids([part]).items():
+            stated[label] |= ids
+        unnormalised.update(part.unnormalised())
+        unnormalised_examples += [
+            f"{n.label.value} {getattr(n, 'name', n.id)}" for n in part.nodes if not n.normalised
+        ][:MAX_EXAMPLES]
+        grouped = _grouped(part, whole.source, run_id)
+        total += sum(map(len, grouped[0].values())) + sum(map(len, grouped[1].values()))
+        cached = [grouped] if count == 1 else []
+    if whole is None:
+        raise LoadError("the source produced nothing to load")
+    result, source = whole, whole.source
+    report = LoadReport(
+        source_id=source.source_id, file=source.file_name, run_id=run_id, rows_read=result.rows_read
+    )
+    by_reason = Counter(r.reason for r in result.rejections)
+    report.rejected = dict(by_reason)
+    report.skipped = dict(result.skipped)
+    report.unmatched = {kind: len(v) for kind, v in result.unmatched.items()}
+    report.unmatched_examples = {k: v[:MAX_EXAMPLES] for k, v in result.unmatched.items()}
+    report.disagreements = list(result.disagreements)
+    report.warnings = list(result.warnings)
+    report.rejected_examples = [str(r) for r in result.rejections[:MAX_EXAMPLES]]
+    report.unnormalised = dict(unnormalised)
+    report.unnormalised_examples = unnormalised_examples[:MAX_EXAMPLES]
+    if strict and result.rejections:
+        raise RejectedRowsError(
+            f"--strict: {len(result.rejections)} row(s) rejected, nothing written; first: "
+            f"{result.rejections[0]}"
+        )
+
+    started = time.perf_counter()
+    started_at = _now()
+    if store.missing_schema():
+        store.apply_schema()
+    if not allow_shrink and not result.rejections:  # with rejections nothing is removed anyway
+        existing, removed = _shrink(store, source.name, stated)
+        if existing and removed > SHRINK_LIMIT * existing:
+            raise ShrinkError(
+                f"loading {source.source_id} from {source.file_name} would remove {removed:,} of "
+                f"the {existing:,} facts of {source.name} in the graph ({removed / existing:.0%}; "
+                f"the guard stops at {SHRINK_LIMIT:.0%}); nothing was written. A truncated file "
+                "looks like this; if the release really is smaller, load it with --allow-shrink"
+            )
+    del stated
+
+    def groups() -> Iterator[tuple[dict, dict]]:
+        if cached:
+            yield cached.pop()
+            return
+        for part in parts():
+            yield _grouped(part, source, run_id)
+
+    atomic = total <= ATOMIC_ROWS
+    if not atomic and store.backend == "neo4j":
+        report.warnings.append(
+            f"{total:,} rows are more than one Neo4j transaction is allowed to hold here "
+            f"({ATOMIC_ROWS:,}): written batch by batch, so readers could see part of this load "
+            "until it completes"
+        )
+    written = [0]  # rows written so far, for the message of a failed load
     try:
         store.write_nodes(
             Label.SOURCE,
             [_source_node_row(source, run_id, RunStatus.RUNNING, last_run_started_at=started_at,
                               last_run_host=socket.gethostname(), last_run_pid=os.getpid())],
         )  # fmt: skip
-        for label, rows in node_rows.items():
-            written = 0
-            for batch in chunks(rows, batch_size):
-                written += store.write_nodes(label, batch)
-                done += len(batch)
-                if progress:
-                    progress(f"{label.value} nodes", done, total)
-            report.nodes_written[label.value] = written
-        for (rel_type, from_label, to_label), rows in rel_rows.items():
-            written = 0
-            for batch in chunks(rows, batch_size):
-                n = store.write_rels(rel_type, from_label, to_label, batch)
-                written += n
-                if n < len(batch):
-                    _note_missing(store, report, rel_type, from_label, to_label, batch)
-                done += len(batch)
-                if progress:
-                    progress(f"{rel_type.value} relationships", done, total)
-            report.rels_written[rel_type.value] = (
-                report.rels_written.get(rel_type.value, 0) + written
-            )
-        # A rejected row may be the only statement of a fact loaded before (a decision whose date
-        # is now mistyped): removing "stale" facts then would lose it. Keep them all instead.
-        report.stale_kept = bool(result.rejections)
-        for label in () if report.stale_kept else Label:
-            if label is Label.SOURCE:
-                continue
-            removed = store.delete_stale_nodes(label, source.name, run_id)
-            if removed:
-                report.removed_nodes[label.value] = removed
-        for rel_type in () if report.stale_kept else RelType:
-            removed = store.delete_stale_rels(rel_type, source.name, run_id)
-            if removed:
-                report.removed_rels[rel_type.value] = removed
-        for label in () if report.stale_kept else sorted(SHARED_LABELS):
-            removed = store.delete_unstated_concepts(label)
-            if removed:
-                report.removed_nodes[label.value] = removed
+        store.publish()  # readers see the run as running (and an interrupted one as such)
+        # Everything below reaches readers at once, with the run marked complete, or not at all.
+        with store.publishing(atomic=atomic):
+            for node_rows, rel_rows in groups():
+                _write_facts(store, report, node_rows, rel_rows, batch_size, progress, total,
+                             written)  # fmt: skip
+            report.stale_kept = bool(result.rejections)
+            _remove_stale(store, report, source, run_id)
+            report.status = RunStatus.COMPLETE.value
+            _mark(store, source, run_id, RunStatus.COMPLETE, started_at)
     except BaseException as exc:
         report.status = RunStatus.FAILED.value
         report.error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         report.seconds = time.perf_counter() - started
         _mark(store, source, run_id, RunStatus.FAILED, started_at)
+        with contextlib.suppress(Exception):
+            store.publish()
         if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: marked, then as is
             raise
+        kept = (
+            "Readers never saw any of it"
+            if atomic
+            else "Nothing that was in the graph before was removed"
+        )
         raise LoadError(
-            f"loading {source.source_id} failed after {done:,} of {total:,} rows: {report.error}. "
-            "Nothing that was in the graph before was removed; re-run the load to complete it."
+            f"loading {source.source_id} failed after {written[0]:,} of {total:,} rows: "
+            f"{report.error}. {kept}; re-run the load to complete it."
         ) from exc
 
-    report.status = RunStatus.COMPLETE.value
     report.seconds = time.perf_counter() - started
-    _mark(store, source, run_id, RunStatus.COMPLETE, started_at)
     return report
+
+
+#: the most rows a load writes in one transaction on Neo4j (readers see all of it or none); a
+#: larger load commits batch by batch (its report says so). The embedded store has no such limit.
+ATOMIC_ROWS = 250_000
+
+
+def _write_facts(
+    store: GraphStore,
+    report: LoadReport,
+    node_rows: dict[Label, list[dict[str, Any]]],
+    rel_rows: dict[tuple[RelType, Label, Label], list[dict[str, Any]]],
+    batch_size: int,
+    progress: Progress | None,
+    total: int,
+    done: list[int],
+) -> None:
+    for label, rows in node_rows.items():
+        written = 0
+        for batch in chunks(rows, batch_size):
+            written += store.write_nodes(label, batch)
+            done[0] += len(batch)
+            if progress:
+                progress(f"{label.value} nodes", done[0], total)
+        report.nodes_written[label.value] = report.nodes_written.get(label.value, 0) + written
+    for (rel_type, from_label, to_label), rows in rel_rows.items():
+        written = 0
+        for batch in chunks(rows, batch_size):
+            n = store.write_rels(rel_type, from_label, to_label, batch)
+            written += n
+            if n < len(batch):
+                _note_missing(store, report, rel_type, from_label, to_label, batch)
+            done[0] += len(batch)
+            if progress:
+                progress(f"{rel_type.value} relationships", done[0], total)
+        report.rels_written[rel_type.value] = report.rels_written.get(rel_type.value, 0) + written
+
+
+def _remove_stale(store: GraphStore, report: LoadReport, source: SourceInfo, run_id: str) -> None:
+    """Remove the source's facts this run did not state. A rejected row may be the only
+    statement of a fact loaded before (a decision whose date is now mistyped): removing "stale"
+    facts then would lose it, so with rejections they are all kept (``report.stale_kept``)."""
+    if report.stale_kept:
+        return
+    for label in Label:
+        if label is Label.SOURCE:
+            continue
+        removed = store.delete_stale_nodes(label, source.name, run_id)
+        if removed:
+            report.removed_nodes[label.value] = removed
+    for rel_type in RelType:
+        removed = store.delete_stale_rels(rel_type, source.name, run_id)
+        if removed:
+            report.removed_rels[rel_type.value] = removed
+    for label in sorted(SHARED_LABELS):
+        removed = store.delete_unstated_concepts(label)
+        if removed:
+            report.removed_nodes[label.value] = removed
 
 
 def _mark(

@@ -6,6 +6,7 @@ needs from the graph, its transform); :func:`transform_file` is the one loop tha
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from graph_loader import (
     cohorts,
     ema,
     fda,
+    framework,
     hgnc,
     moalmanac,
     nyemetoder,
@@ -24,7 +26,7 @@ from graph_loader import (
 )
 from graph_loader.backends.base import GraphStore
 from graph_loader.files import RawFile
-from graph_loader.framework import LoadReport, Progress, Source, TransformResult, load
+from graph_loader.framework import LoadReport, Progress, Source, TransformResult
 from ontology.errors import ConfigError
 from queries.snapshot import Snapshot
 
@@ -102,19 +104,38 @@ def transform_file(
 ) -> TransformResult:
     """Read and transform a source; InputFileError on a malformed file (nothing written). The
     store is only read, for what the source needs from the graph (its snapshot)."""
+    return framework.merged(_parts(name, path, version, store)())
+
+
+def _parts(
+    name: str, path: str | Path | RawFile, version: str | None, store: GraphStore | None
+) -> Callable[[], Iterator[TransformResult]]:
+    """How to (re)start a source's transform of a file: its chunks, or its one whole result."""
     source = get_loader(name)
     data = source.read(path)
     graph = Snapshot(store) if store is not None else None
     needs = {k: (get(graph) if graph is not None else None) for k, get in source.needs.items()}
-    result = source.transform(data, version=version, **needs)
-    for key, what, command in (("genes", "HGNC genes", "hgnc"),
-                               ("tumours", "OncoTree tumour types", "oncotree")):  # fmt: skip
-        if graph is not None and key in needs and not len(needs[key] or ()):
-            result.warnings.append(
-                f"the store holds no {what}: {source.name}'s {key} were not normalised (run "
-                f"`oncograph init`, or `oncograph load {command} FILE`, then load again)"
-            )
-    return result
+    warnings = [
+        f"the store holds no {what}: {source.name}'s {key} were not normalised (run "
+        f"`oncograph init`, or `oncograph load {command} FILE`, then load again)"
+        for key, what, command in (("genes", "HGNC genes", "hgnc"),
+                                   ("tumours", "OncoTree tumour types", "oncotree"))
+        if graph is not None and key in needs and not len(needs[key] or ())
+    ]  # fmt: skip
+
+    def parts() -> Iterator[TransformResult]:
+        chunked = source.chunks
+        results = (
+            chunked(data, version=version, **needs)
+            if chunked is not None
+            else iter([source.transform(data, version=version, **needs)])
+        )
+        for i, result in enumerate(results):
+            if i == 0:
+                result.warnings[:0] = warnings
+            yield result
+
+    return parts
 
 
 def load_file(
@@ -131,9 +152,9 @@ def load_file(
     """Transform a whole source, then write it (see :mod:`graph_loader.framework`); a store
     without the schema gets it first."""
     ensure_schema(store)
-    result = transform_file(name, path, version=version, store=store)
-    return load(store, result, strict=strict, batch_size=batch_size, progress=progress,
-                allow_shrink=allow_shrink)  # fmt: skip
+    parts = _parts(name, path, version, store)
+    return framework.load_chunks(store, parts, strict=strict, batch_size=batch_size,
+                                 progress=progress, allow_shrink=allow_shrink)  # fmt: skip
 
 
 def load_bundled(store: GraphStore, progress: Progress | None = None) -> list[LoadReport]:

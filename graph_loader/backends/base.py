@@ -9,10 +9,11 @@ applies the schema generated from the ontology, and writes batches of rows with
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,24 @@ class GraphStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    # -- what readers see -----------------------------------------------------------------------
+    def publish(self) -> None:
+        """Make what was written so far what readers see (embedded: the writer works on a copy
+        until then; Neo4j: every write outside :meth:`publishing` is committed already)."""
+        return None
+
+    def discard(self) -> None:
+        """Forget what was written since the last :meth:`publish`, where the backend can."""
+        return None
+
+    @contextlib.contextmanager
+    def publishing(self, atomic: bool = True) -> Iterator[None]:
+        """Writes inside the block become visible to readers together when it ends without an
+        error, and none of them when it fails: a reader sees the graph before or after, never a
+        mixture. ``atomic=False`` lets a backend that would have to hold it all in one
+        transaction (Neo4j) commit batch by batch instead."""
+        yield
 
     @abstractmethod
     def location(self) -> str:

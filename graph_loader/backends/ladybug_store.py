@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import shutil
+import socket
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from enum import Enum
@@ -41,6 +45,8 @@ from ontology.metagraph import (
 from ontology.vocab import Label, RelType
 
 DB_FILE = "graph.lbdb"
+NEXT_FILE = DB_FILE + ".next"  # a writing handle's copy, renamed over DB_FILE when published
+LOCK_FILE = "write.lock"
 
 
 def node_table_ddl(label: Label) -> str:
@@ -89,6 +95,9 @@ class LadybugStore(GraphStore):
 
         self._ladybug = ladybug
         self.directory = Path(directory).expanduser()
+        self._lock: Any = None
+        self._db: Any = None
+        self._conn: Any = None
         db_path = self.directory / DB_FILE
         if read_only and not db_path.exists():
             raise SchemaMissingError(
@@ -97,26 +106,180 @@ class LadybugStore(GraphStore):
             )
         if self.directory.exists() and not self.directory.is_dir():
             raise ConfigError(f"the store location {self.directory} is a file, not a directory")
+        if read_only:
+            self._open_reader(db_path)
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._take_writer_lock()
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(db_path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._recover_in_place(db_path)
+            self._begin_copy()
+        except BaseException:
+            self._release_writer_lock()
+            raise
+
+    # -- opening: readers see a whole store, the writer works on a copy --------------------------
+    # Measured (docs/decisions.md 5n): a reader opening the database file while a writer appends
+    # to its write-ahead log fails ("Checksum verification failed, the WAL file is corrupted") or
+    # sees some of the load's batches and not others. So a writing handle works on a copy of the
+    # file (graph.lbdb.next) and publish() renames it over graph.lbdb: a reader opens the old
+    # file or the new one, never one being written, and one that is open keeps reading the file
+    # it opened. One writer at a time (a lock file); a writer that dies leaves only its copy,
+    # which the next writer removes.
+    def _connect(self, path: Path, read_only: bool) -> None:
+        self._db = self._ladybug.Database(str(path), read_only=read_only)
+        self._conn = self._ladybug.Connection(self._db)
+        self._timeout_set = None
+
+    def _open_reader(self, db_path: Path) -> None:
+        # Bounded retry on what a moment of a writer's activity can cause (a writer of an
+        # older oncograph writing in place, a recovery): never longer than READER_WAIT seconds.
+        deadline = time.monotonic() + self.READER_WAIT
+        delay = 0.05
+        while True:
+            try:
+                self._connect(db_path, read_only=True)
+                return
+            except RuntimeError as exc:
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                transient = any(t in message for t in self._TRANSIENT)
+                if not transient or time.monotonic() + delay > deadline:
+                    raise StoreError(
+                        f"cannot open the embedded store at {db_path}: {message}"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    READER_WAIT = 10.0
+    _TRANSIENT = ("Could not set lock", "Checksum verification failed", "Reading", "wal")
+
+    def _take_writer_lock(self) -> None:
+        import fcntl
+
+        path = self.directory / LOCK_FILE
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise StoreError(
+                f"the embedded store at {self.directory} is open for writing by {holder}; "
+                "wait for it to finish"
+            ) from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
+        handle.flush()
+        self._lock = handle
+
+    def _release_writer_lock(self) -> None:
+        if self._lock is not None:
+            import fcntl
+
+            with contextlib.suppress(OSError):
+                self._lock.seek(0)
+                self._lock.truncate()
+                fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    def _recover_in_place(self, db_path: Path) -> None:
+        """A write-ahead log beside the published file (a writer of an older oncograph that was
+        killed): let the engine replay it in place, once, before copying."""
+        if db_path.exists() and Path(str(db_path) + ".wal").exists():
+            try:
+                self._connect(db_path, read_only=False)
+            except RuntimeError as exc:
+                raise StoreError(f"cannot recover the embedded store at {db_path}: {exc}") from exc
+            self._close_handles()
+
+    def _next_files(self) -> list[Path]:
+        return [p for p in self.directory.glob(NEXT_FILE + "*") if p.is_file()]
+
+    def _begin_copy(self) -> None:
+        for leftover in self._next_files():  # a writer that died left its copy
+            leftover.unlink()
+        main, copy = self.directory / DB_FILE, self.directory / NEXT_FILE
+        if main.exists():
+            shutil.copyfile(main, copy)
+        try:
+            self._connect(copy, read_only=False)
         except RuntimeError as exc:
             message = str(exc).splitlines()[0]
-            if "Could not set lock" in message:
-                raise StoreError(
-                    f"the embedded store at {self.directory} is open for writing by another "
-                    f"process ({message.split('(')[-1].rstrip(')')}); wait for it to finish"
-                ) from exc
-            raise StoreError(f"cannot open the embedded store at {db_path}: {message}") from exc
+            raise StoreError(f"cannot open the embedded store at {main}: {message}") from exc
 
-    def close(self) -> None:
-        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+    def _close_handles(self) -> None:
+        conn, db = self._conn, self._db
+        self._conn = self._db = None
         if conn is not None:
             conn.close()
         if db is not None:
             db.close()
-        self._conn = self._db = None
+
+    def publish(self) -> None:
+        """Make what this writing handle wrote the store readers open (an atomic rename), and go
+        on writing on a fresh copy."""
+        self._publish(reopen=True)
+
+    def _publish(self, reopen: bool) -> None:
+        if self.read_only or self._db is None:
+            return
+        self._close_handles()  # the engine checkpoints: the copy is one complete file
+        copy, main = self.directory / NEXT_FILE, self.directory / DB_FILE
+        leftovers = [p.name for p in self._next_files() if p != copy]
+        if leftovers:
+            raise StoreError(f"the engine left {', '.join(leftovers)} beside the store's copy")
+        with open(copy, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(copy, main)
+        directory = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        if reopen:
+            self._begin_copy()
+
+    def discard(self) -> None:
+        """Forget what this writing handle wrote since it opened or last published."""
+        self._discard(reopen=True)
+
+    def _discard(self, reopen: bool) -> None:
+        if self.read_only or self._db is None:
+            return
+        self._close_handles()
+        for leftover in self._next_files():
+            leftover.unlink()
+        if reopen:
+            self._begin_copy()
+
+    @contextlib.contextmanager
+    def publishing(self, atomic: bool = True) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.discard()
+            raise
+        self.publish()
+
+    def close(self) -> None:
+        try:
+            self._publish(reopen=False)
+        finally:
+            self._close_handles()
+            self._release_writer_lock()
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        try:  # a failed block: readers keep what was published before it
+            self._discard(reopen=False)
+        finally:
+            self._close_handles()
+            self._release_writer_lock()
 
     def location(self) -> str:
         return str(self.directory)
@@ -406,6 +569,8 @@ class LadybugStore(GraphStore):
                         f"ALTER TABLE {rel_type.value} ADD {spec.name} {spec.type.value}", {}
                     )
                     done.append(f"{rel_type.value}.{spec.name}")
+        if done or not (self.directory / DB_FILE).exists():
+            self.publish()  # a schema is a unit: readers see the store with it at once
         return done
 
     def info(self) -> StoreInfo:

@@ -7,7 +7,10 @@ go through ``execute_write`` (one managed transaction per batch, retried on tran
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,6 +123,7 @@ class Neo4jStore(GraphStore):
         timeout: float | None = GraphStore.DEFAULT_TIMEOUT,
     ) -> None:
         super().__init__(read_only, timeout)
+        self._tx: Any = None
         import neo4j
 
         self._neo4j = neo4j
@@ -219,17 +223,24 @@ class Neo4jStore(GraphStore):
             raise ReadOnlyError(refusal(reason))
 
     def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        if self._tx is not None:  # inside publishing(): read what the transaction wrote
+            return self._in_tx(cypher, params)
         neo4j = self._neo4j
 
         @neo4j.unit_of_work(timeout=self.timeout)
-        def work(tx: Any) -> list[Row]:
+        def work(tx: Any) -> tuple[int, list[Row], int]:
+            # The publication counter before and after, in the same transaction: Neo4j reads
+            # what is committed when each record is read, so a statement running while a load
+            # commits could see part of it; an odd or changed counter says one did (seqlock).
+            before = _publication(tx)
             result = tx.run(cypher, params)
-            return [{k: _convert(v) for k, v in rec.items()} for rec in result]
+            rows = [{k: _convert(v) for k, v in rec.items()} for rec in result]
+            return before, rows, _publication(tx)
 
         try:
             with self._session(read=self.read_only) as session:
                 if self.read_only:
-                    return session.execute_read(work)
+                    return self._consistent(lambda: session.execute_read(work))
                 # Auto-commit, so that statements that manage their own transactions
                 # (CALL { } IN TRANSACTIONS, LOAD CSV ...) run too.
                 result = session.run(neo4j.Query(cypher, timeout=self.timeout), params)
@@ -239,9 +250,74 @@ class Neo4jStore(GraphStore):
         except self._neo4j.exceptions.DriverError as exc:
             raise StoreError(f"Neo4j driver error: {_first_line(exc)}") from exc
 
+    # How long a reader waits for a load's commit to finish before it reads anyway (a writer
+    # killed between its two counter updates leaves the counter odd; the graph is then stable).
+    READER_WAIT = 30.0
+
+    def _consistent(self, read: Any) -> list[Row]:
+        deadline = time.monotonic() + self.READER_WAIT
+        delay = 0.02
+        while True:
+            before, rows, after = read()
+            settled = before == after and before % 2 == 0
+            if settled or time.monotonic() + delay > deadline:
+                return rows
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _bump_publication(self) -> None:
+        self._write(
+            f"MERGE (p:{PUBLICATION_LABEL} {{id: 'publication'}}) "
+            "SET p.seq = coalesce(p.seq, 0) + 1 RETURN p.seq AS seq",
+            {},
+        )
+
+    @contextlib.contextmanager
+    def publishing(self, atomic: bool = True) -> Iterator[None]:
+        """One explicit transaction for every write and read of the block (commit at the end,
+        roll back on an error); ``atomic=False``: each batch commits on its own, as outside."""
+        if not atomic or self._tx is not None:
+            yield
+            return
+        if self.read_only:
+            raise ReadOnlyError("the store was opened read-only; loading needs a writable store")
+        session = self._session(read=False)
+        try:
+            tx = session.begin_transaction()
+            self._tx = tx
+            try:
+                yield
+            except BaseException:
+                self._tx = None
+                with contextlib.suppress(Exception):
+                    tx.rollback()
+                raise
+            self._tx = None
+            self._bump_publication()  # odd: a commit is under way
+            try:
+                tx.commit()
+            except self._neo4j.exceptions.Neo4jError as exc:
+                raise self._translate(exc) from exc
+            finally:
+                self._bump_publication()  # even: it is done (or failed)
+        finally:
+            self._tx = None
+            session.close()
+
+    def _in_tx(self, cypher: str, params: dict[str, Any]) -> list[Row]:
+        try:
+            result = self._tx.run(cypher, params)
+            return [{k: _convert(v) for k, v in rec.items()} for rec in result]
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        except self._neo4j.exceptions.DriverError as exc:
+            raise StoreError(f"Neo4j driver error: {_first_line(exc)}") from exc
+
     def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
         if self.read_only:
             raise ReadOnlyError("the store was opened read-only; loading needs a writable store")
+        if self._tx is not None:
+            return self._in_tx(cypher, params)
 
         def work(tx: Any) -> list[Row]:
             return [dict(rec) for rec in tx.run(cypher, params)]
@@ -257,6 +333,8 @@ class Neo4jStore(GraphStore):
     def apply_schema(self) -> list[str]:
         missing = set(self.missing_schema())
         done = []
+        if self._write(f"MATCH (p:{PUBLICATION_LABEL}) RETURN count(p) AS n", {})[0]["n"] == 0:
+            self._write(f"MERGE (p:{PUBLICATION_LABEL} {{id: 'publication'}}) SET p.seq = 0", {})
         for name, statement in schema_statements():
             if name in missing:
                 self._write(statement, {})
@@ -292,6 +370,17 @@ class Neo4jStore(GraphStore):
 
     def server_version(self) -> str:
         return self.info().server_version or "unknown"
+
+
+# One bookkeeping node outside the ontology: the publication counter readers check.
+PUBLICATION_LABEL = "OncographPublication"
+
+
+def _publication(tx: Any) -> int:
+    record = tx.run(
+        f"MATCH (p:{PUBLICATION_LABEL} {{id: 'publication'}}) RETURN p.seq AS seq"
+    ).single()
+    return int(record["seq"]) if record and record["seq"] is not None else 0
 
 
 def _first_line(exc: BaseException) -> str:
