@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 
 from graph_loader.concepts import ConceptCollector, alterations_from_text
 from graph_loader.files import RawFile, one_file
-from graph_loader.framework import NORMALISE, Source, SourceMeta, TransformResult
-from graph_loader.tables import checked_rows, parse_date, parse_flag, parse_number, patient_rows
+from graph_loader.framework import NORMALISE, Source, SourceMeta, TransformResult, merged
+from graph_loader.tables import (
+    checked_rows,
+    iter_patient_rows,
+    parse_date,
+    parse_flag,
+    parse_number,
+)
 from ontology import two_stage as rules
 from ontology.models import Evidence, Outcome, Patient
 from ontology.normalise import GeneIndex, TumourIndex
@@ -31,6 +38,11 @@ COLUMNS = ("pseudonym", "trial_id", "cohort_id", "treatment_start", "best_respon
            "benefit_week16")  # fmt: skip
 
 
+#: rows per chunk of a load: the memory of a load is bounded by one chunk's models (measured in
+#: docs/benchmarks.md: 1,000,000 rows)
+CHUNK_ROWS = 20_000
+
+
 def transform(
     raw: RawFile,
     version: str | None = None,
@@ -39,14 +51,41 @@ def transform(
     arms: dict[str, ArmFact] | None = None,
     retrieved_at: str | None = None,
 ) -> TransformResult:
-    rows = patient_rows(raw, COLUMNS, "pseudonym", "a patient outcome CSV (docs/cohorts.md)")
-    result = TransformResult(source=META.for_file(raw, version or raw.sha256[:12],
-                                                           retrieved_at))  # fmt: skip
+    return merged(chunks(raw, version, genes, tumours, arms, retrieved_at))
+
+
+def chunks(
+    raw: RawFile,
+    version: str | None = None,
+    genes: GeneIndex | None = None,
+    tumours: TumourIndex | None = None,
+    arms: dict[str, ArmFact] | None = None,
+    retrieved_at: str | None = None,
+    chunk_rows: int | None = None,
+) -> Iterator[TransformResult]:
+    """The file's result in chunks of ``chunk_rows`` rows, then one with the cohorts' decisions.
+
+    What must see the whole file is kept across chunks, small: the rows seen per patient and
+    cohort (duplicates), and per cohort its evaluable patients' (start, pseudonym, benefit).
+    """
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    info = META.for_file(raw, version or raw.sha256[:12], retrieved_at)
+    rows = iter_patient_rows(raw, COLUMNS, "pseudonym", "a patient outcome CSV (docs/cohorts.md)")
+    tally = TransformResult(source=info)  # rows read and rejected since the last chunk
+    result = TransformResult(source=info)
     collect = ConceptCollector(result, genes)
     per_arm: dict[str, list[tuple[dt.date, str, bool | None, bool]]] = defaultdict(list)
     synthetic_arms: dict[str, bool] = {}
     seen: dict[str, int] = {}
-    for line, row, reject in checked_rows(raw.name, rows, result):
+    in_chunk = 0
+    for line, row, reject in checked_rows(raw.name, rows, tally):
+        if in_chunk >= chunk_rows:  # hand the chunk over (without this row), start the next
+            result.rows_read, result.rejections = tally.rows_read - 1, tally.rejections
+            tally.rows_read, tally.rejections = 1, []
+            yield result
+            result = collect.result = TransformResult(source=info)
+            in_chunk = 0
+        in_chunk += 1
         pseudonym = str(row["pseudonym"]).strip()
         trial, cohort = str(row["trial_id"]).strip(), str(row["cohort_id"]).strip()
         arm_id = f"{trial}/{cohort}"
@@ -114,7 +153,8 @@ def transform(
         if decision.decision != rules.POSITIVE or arms is None:
             continue
         _positive_arm(collect, arms[arm_id], decision, synthetic_arms.get(arm_id, False))
-    return result
+    result.rows_read, result.rejections = tally.rows_read, tally.rejections
+    yield result
 
 
 def _positive_arm(
@@ -150,4 +190,5 @@ SOURCE = Source(
     read=one_file,
     transform=transform,
     needs={**NORMALISE, "arms": lambda g: g.arms},
+    chunks=chunks,
 )

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from graph_loader.files import BadRow, RawFile
@@ -30,7 +30,7 @@ Reject = Callable[..., None]  # reject(reason, detail="", column=None): a reject
 
 
 def checked_rows(
-    file: str, rows: list[Row | BadRow], result: TransformResult
+    file: str, rows: Iterable[Row | BadRow], result: TransformResult
 ) -> Iterator[tuple[int, dict[str, Any], Reject]]:
     """Each well-formed row with its line and a ``reject`` that records a rejection of that row;
     counts every row read and rejects malformed ones (wrong number of fields) itself."""
@@ -92,12 +92,22 @@ def patient_rows(
     """A patient-level table's rows after the privacy checks of :mod:`ontology.privacy` (header
     and every cell; ``#`` banner and attribute lines passed over, line numbers kept): a file with a
     national identity number, a name or a birth-date column is refused whole."""
-    rows = read_table(raw, required, key, what, comments=True)
-    good = good_rows(rows)
-    if good:
-        check_header(raw.name, list(good[0][1]))
-    check_rows(raw.name, good)
-    return rows
+    return list(iter_patient_rows(raw, required, key, what))
+
+
+def iter_patient_rows(
+    raw: RawFile, required: tuple[str, ...], key: str, what: str
+) -> Iterator[Row | BadRow]:
+    """The rows of :func:`patient_rows` one at a time, each checked before it is handed on (a
+    loader reads the whole file once before it writes, so a refusal still refuses the file)."""
+    first = True
+    for item in iter_table(raw, required, key, what, comments=True):
+        if not isinstance(item, BadRow):
+            if first:
+                check_header(raw.name, list(item[1]))
+                first = False
+            check_rows(raw.name, [item])
+        yield item
 
 
 def read_table(
@@ -116,8 +126,23 @@ def read_table(
     raises :class:`InputFileError` naming what was expected (``what``). With ``comments``, text
     lines starting with ``#`` are passed over; line numbers stay the file's own.
     """
+    return list(iter_table(raw, required, key, what, comments=comments, date_columns=date_columns))
+
+
+def iter_table(
+    raw: RawFile,
+    required: tuple[str, ...],
+    key: str,
+    what: str,
+    *,
+    comments: bool = False,
+    date_columns: tuple[str, ...] = (),
+) -> Iterator[Row | BadRow]:
+    """The rows of :func:`read_table`, one at a time (a large file is never all in memory as
+    rows; errors of the header raise on the first row asked for)."""
     if raw.data[:2] == b"PK":  # an .xlsx (zip) workbook
-        return _xlsx_rows(raw, required, key, what, date_columns)
+        yield from _xlsx_rows(raw, required, key, what, date_columns)
+        return
     text = raw.text()
     if not text.strip():
         raise InputFileError(raw.name, f"the file is empty; expected {what}", 1)
@@ -127,22 +152,34 @@ def read_table(
         return comments and line.startswith("#")
 
     start = next((i for i, line in enumerate(lines[:50]) if key in line and not comment(line)),
-                 next((i for i, line in enumerate(lines) if not comment(line)), 0))  # fmt: skip
+                 next((i for i, line in enumerate(lines) if not comment(line) and line.strip()),
+                      None))  # fmt: skip
+    if start is None:  # only comment lines
+        raise InputFileError(raw.name, f"no header line (only # lines); expected {what}", 1)
     delimiter = max((",", ";", "\t"), key=lines[start].count)
     reader = csv.reader(io.StringIO("".join(lines[start:]), newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
+    del text, lines  # the reader holds its own copy; rows are made one at a time
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:  # a header cell past csv's field size limit
+        raise InputFileError(raw.name, f"unreadable header: {exc}", start + 1) from None
     _check_header(raw, header, start + reader.line_num, required, what)
-    out: list[Row | BadRow] = []
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field past csv's size limit: that row, not the file
+            yield BadRow(start + reader.line_num, f"unreadable row: {exc}")
+            continue
         line = start + reader.line_num
         if not any(f.strip() for f in fields) or (comments and fields[0].startswith("#")):
             continue
         if len(fields) != len(header):
             reason = f"{len(fields)} fields, expected {len(header)} (as in the header)"
-            out.append(BadRow(line, reason))
+            yield BadRow(line, reason)
             continue
-        out.append((line, dict(zip(header, fields, strict=True))))
-    return out
+        yield line, dict(zip(header, fields, strict=True))
 
 
 def _xlsx_rows(
@@ -154,11 +191,38 @@ def _xlsx_rows(
         book = openpyxl.load_workbook(io.BytesIO(raw.data), read_only=True, data_only=True)
     except Exception as exc:  # zip or XML damage
         raise InputFileError(raw.name, f"not a readable .xlsx workbook ({exc})") from None
+    try:
+        return _sheet_rows(raw, book, required, key, what, date_columns)
+    finally:
+        book.close()
+
+
+def _sheet_rows(
+    raw: RawFile,
+    book: Any,
+    required: tuple[str, ...],
+    key: str,
+    what: str,
+    date_columns: tuple[str, ...],
+) -> list[Row | BadRow]:
+    if not book.worksheets:  # a workbook of chart sheets only
+        raise InputFileError(raw.name, f"not a readable .xlsx workbook (no worksheet); "
+                             f"expected {what}")  # fmt: skip
     sheet = book.worksheets[0]
     epoch = book.epoch.date() if isinstance(book.epoch, dt.datetime) else EXCEL_EPOCH
     header: list[str] | None = None
     out: list[Row | BadRow] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    values_of = sheet.iter_rows(values_only=True)  # read lazily: damage can show mid-sheet
+    number = 0
+    while True:
+        try:
+            values = next(values_of)
+        except StopIteration:
+            break
+        except Exception as exc:  # the worksheet's XML (or its zip member) is damaged
+            raise InputFileError(raw.name, f"not a readable .xlsx workbook (the first sheet "
+                                 f"after row {number}: {exc})", number + 1) from None  # fmt: skip
+        number += 1
         cells = ["" if v is None else v for v in values]
         if header is None:
             if any(str(c).strip() == key for c in cells):

@@ -393,3 +393,39 @@ def test_a_study_directory_reads_the_treatment_timeline(references):
         "'chemotherapy' RETURN p.source_record_id AS pid")}  # fmt: skip
     patients = {r["PATIENT_ID"] for r in clinical} - {r["PATIENT_ID"] for r in bad}
     assert loaded == chemo & patients and loaded
+
+
+# -- bounded memory: outcome files are validated, then written, chunk by chunk -----------------
+def test_outcomes_in_chunks_load_the_same_graph_as_in_one(references, monkeypatch):
+    from graph_loader import outcomes
+
+    load_file(references, "cohorts", REGISTRY)
+    whole = load_file(references, "outcomes", OUTCOMES)
+    in_one = snapshot(references, ignore=("run_id", "last_run_id", "last_complete_run_id",
+                                          "last_run_started_at", "last_run_finished_at",
+                                          "retrieved_at", "last_run_pid"))  # fmt: skip
+    monkeypatch.setattr(outcomes, "CHUNK_ROWS", 7)  # 108 rows: 15 chunks of 7 and the rest
+    parts = list(outcomes.chunks(read_file(OUTCOMES), arms=None))
+    assert len(parts) == 16 and sum(p.rows_read for p in parts) == whole.rows_read
+    chunked = load_file(references, "outcomes", OUTCOMES)
+    assert chunked.status == "complete" and chunked.nodes_written == whole.nodes_written
+    assert chunked.rels_written == whole.rels_written and chunked.removed_nodes == {}
+    again = snapshot(references, ignore=("run_id", "last_run_id", "last_complete_run_id",
+                                         "last_run_started_at", "last_run_finished_at",
+                                         "retrieved_at", "last_run_pid"))  # fmt: skip
+    assert again == in_one
+
+
+def test_an_identity_number_in_the_last_chunk_refuses_the_whole_file(
+    references, tmp_path, monkeypatch
+):
+    """The first pass reads every chunk before anything is written."""
+    from graph_loader import outcomes
+
+    load_file(references, "cohorts", REGISTRY)
+    before = snapshot(references)
+    monkeypatch.setattr(outcomes, "CHUNK_ROWS", 10)
+    path = _outcomes_with(tmp_path, "pseudonym", _valid_number("150385"), row=105)
+    with pytest.raises(InputFileError, match="national identity number"):
+        load_file(references, "outcomes", path)
+    assert snapshot(references) == before
