@@ -334,7 +334,7 @@ def test_neo4j_judge_needs_a_read_type_and_read_operators():
 
     read = neo4j_plan_operators(plan("ProduceResults", "Expand(All)", "NodeIndexSeek"))
     assert judge_neo4j("r", read) is None
-    assert judge_neo4j("rw", read) == "this statement writes"
+    assert judge_neo4j("rw", read) == "this statement writes (pass --write to allow writes)"
     terminate = neo4j_plan_operators(plan("ProduceResults", "TerminateTransactions"))
     assert "other users" in (judge_neo4j("r", terminate) or "")  # a read by type, not by plan
     proc = neo4j_plan_operators(plan("ProduceResults", "ProcedureCall", details="db.labels() ::"))

@@ -274,7 +274,7 @@ def judge_neo4j(query_type: str | None, operators: Iterable[Neo4jOperator]) -> s
     if not ops:
         return "the server returned no plan to judge"
     if query_type in ("w", "rw"):
-        return "this statement writes"
+        return "this statement writes (pass --write to allow writes)"
     for op in ops:  # a procedure first: its name says more than the operators around it
         if op.name == "ProcedureCall":
             name = _procedure_name(op.details)
