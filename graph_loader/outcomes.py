@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from graph_loader.concepts import ConceptCollector, alterations_from_text
 from graph_loader.files import RawFile, one_file
@@ -43,15 +44,9 @@ COLUMNS = ("pseudonym", "trial_id", "cohort_id", "treatment_start", "best_respon
 CHUNK_ROWS = 20_000
 
 
-def transform(
-    raw: RawFile,
-    version: str | None = None,
-    genes: GeneIndex | None = None,
-    tumours: TumourIndex | None = None,
-    arms: dict[str, ArmFact] | None = None,
-    retrieved_at: str | None = None,
-) -> TransformResult:
-    return merged(chunks(raw, version, genes, tumours, arms, retrieved_at))
+def transform(raw: RawFile, **needs: Any) -> TransformResult:
+    """The whole file's result (the merge of :func:`chunks`; same keywords)."""
+    return merged(chunks(raw, **needs))
 
 
 def chunks(

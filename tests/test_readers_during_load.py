@@ -66,13 +66,22 @@ def _check(reads: list[dict], before: list, after: list, load_start: float, load
     return during
 
 
-def test_embedded_readers_see_the_old_or_the_new_graph(tmp_path):
+def _loaded_with_the_old_release(store) -> None:
+    for name in ("oncotree", "hgnc"):
+        load_file(store, name, bundled_path(name))
+    load_file(store, "civic", OLD)
+
+
+def _embedded_with_the_old_release(tmp_path: Path) -> Path:
     store_dir = tmp_path / "store"
     with LadybugStore(store_dir, read_only=False) as store:
         store.apply_schema()
-        load_file(store, "oncotree", bundled_path("oncotree"))
-        load_file(store, "hgnc", bundled_path("hgnc"))
-        load_file(store, "civic", OLD)
+        _loaded_with_the_old_release(store)
+    return store_dir
+
+
+def test_embedded_readers_see_the_old_or_the_new_graph(tmp_path):
+    store_dir = _embedded_with_the_old_release(tmp_path)
     with LadybugStore(store_dir, read_only=True) as reader:
         before = _state(reader.read(FINGERPRINT)[0])
     stop = tmp_path / "stop"
@@ -109,13 +118,9 @@ def test_embedded_failed_load_leaves_what_readers_saw(tmp_path, monkeypatch):
     the run is recorded as failed."""
     from graph_loader import framework
 
-    store_dir = tmp_path / "store"
-    with LadybugStore(store_dir, read_only=False) as store:
-        store.apply_schema()
-        load_file(store, "oncotree", bundled_path("oncotree"))
-        load_file(store, "hgnc", bundled_path("hgnc"))
-        load_file(store, "civic", OLD)
-        before = _state(store.read(FINGERPRINT)[0])
+    store_dir = _embedded_with_the_old_release(tmp_path)
+    with LadybugStore(store_dir, read_only=True) as reader:
+        before = _state(reader.read(FINGERPRINT)[0])
     calls = {"n": 0}
     real = LadybugStore.write_rels
 
@@ -126,9 +131,11 @@ def test_embedded_failed_load_leaves_what_readers_saw(tmp_path, monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(LadybugStore, "write_rels", failing)
-    with LadybugStore(store_dir, read_only=False) as store:
-        with pytest.raises(framework.LoadError, match="Readers never saw any of it"):
-            load_file(store, "civic", bundled_path("civic"))
+    with (
+        LadybugStore(store_dir, read_only=False) as store,
+        pytest.raises(framework.LoadError, match="Readers never saw any of it"),
+    ):
+        load_file(store, "civic", bundled_path("civic"))
     with LadybugStore(store_dir, read_only=True) as reader:
         assert _state(reader.read(FINGERPRINT)[0]) == before
         runs = reader.read(
@@ -151,9 +158,7 @@ def test_a_second_writer_is_told_who_holds_the_store(tmp_path):
 @pytest.mark.neo4j
 def test_neo4j_readers_see_the_old_or_the_new_graph(neo4j_store):
     store = neo4j_store
-    load_file(store, "oncotree", bundled_path("oncotree"))
-    load_file(store, "hgnc", bundled_path("hgnc"))
-    load_file(store, "civic", OLD)
+    _loaded_with_the_old_release(store)
     before = _state(store.read(FINGERPRINT)[0])
     stop = threading.Event()
     reads: list[dict] = []
