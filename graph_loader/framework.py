@@ -319,15 +319,20 @@ def _stated_ids(results: Iterable[TransformResult]) -> dict[Label, set[str]]:
     return new
 
 
+def _existing_ids(store: GraphStore, source_name: str) -> dict[Label, set[str]]:
+    """The ids of a source's own facts in the graph, by label (what a load could remove)."""
+    return {
+        label: store.source_node_ids(label, source_name)
+        for label in Label
+        if label is not Label.SOURCE and label not in SHARED_LABELS
+    }
+
+
 def _shrink(store: GraphStore, source_name: str, new: dict[Label, set[str]]) -> tuple[int, int]:
-    existing = removed = 0
-    for label in Label:
-        if label is Label.SOURCE or label in SHARED_LABELS:
-            continue
-        ids = store.source_node_ids(label, source_name)
-        existing += len(ids)
-        removed += len(ids - new.get(label, set()))
-    return existing, removed
+    existing = _existing_ids(store, source_name)
+    had = sum(len(ids) for ids in existing.values())
+    kept = sum(len(ids & new.get(label, set())) for label, ids in existing.items())
+    return had, had - kept
 
 
 def load(
@@ -417,7 +422,8 @@ def load_chunks(
     first reads and validates the whole file and writes nothing (a file refused on its last
     line leaves the graph as it was); the second transforms again and writes."""
     whole: TransformResult | None = None
-    stated: dict[Label, set[str]] = defaultdict(set)
+    stated: dict[Label, set[str]] = defaultdict(set)  # of the ids in the graph, those stated again
+    existing: dict[Label, set[str]] | None = None
     unnormalised: Counter[str] = Counter()
     unnormalised_examples: list[str] = []
     total = 0
@@ -427,8 +433,10 @@ def load_chunks(
             whole = TransformResult(source=part.source)
             run_id = new_run_id(part.source)
         _absorb(whole, part)
+        if existing is None:  # the source's facts in the graph: only those can be removed
+            existing = _existing_ids(store, part.source.name)
         for label, ids in _stated_ids([part]).items():
-            stated[label] |= ids
+            stated[label] |= ids & existing.get(label, set())
         unnormalised.update(part.unnormalised())
         unnormalised_examples += [
             f"{n.label.value} {getattr(n, 'name', n.id)}" for n in part.nodes if not n.normalised
@@ -463,15 +471,16 @@ def load_chunks(
     if store.missing_schema():
         store.apply_schema()
     if not allow_shrink and not result.rejections:  # with rejections nothing is removed anyway
-        existing, removed = _shrink(store, source.name, stated)
-        if existing and removed > SHRINK_LIMIT * existing:
+        had = sum(len(ids) for ids in (existing or {}).values())
+        removed = had - sum(len(ids) for ids in stated.values())
+        if had and removed > SHRINK_LIMIT * had:
             raise ShrinkError(
                 f"loading {source.source_id} from {source.file_name} would remove {removed:,} of "
-                f"the {existing:,} facts of {source.name} in the graph ({removed / existing:.0%}; "
+                f"the {had:,} facts of {source.name} in the graph ({removed / had:.0%}; "
                 f"the guard stops at {SHRINK_LIMIT:.0%}); nothing was written. A truncated file "
                 "looks like this; if the release really is smaller, load it with --allow-shrink"
             )
-    del stated
+    del stated, existing
 
     def groups() -> Iterator[tuple[dict, dict]]:
         if cached:

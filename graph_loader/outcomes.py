@@ -117,9 +117,12 @@ def chunks(
         seen[key] = line
         patient_id = f"{trial}:{pseudonym}"
         outcome_id = f"{patient_id}@{cohort}"
-        collect.node(Patient(id=patient_id, source_record_id=pseudonym, synthetic=synthetic,
-                             study=trial))  # fmt: skip
-        collect.node(Outcome(
+        # one row per patient and cohort (duplicates refused above): these two need no
+        # de-duplication set, which would grow with the file (a patient in two cohorts is
+        # written twice, the same values)
+        result.nodes.append(Patient(id=patient_id, source_record_id=pseudonym,
+                                    synthetic=synthetic, study=trial))  # fmt: skip
+        result.nodes.append(Outcome(
             id=outcome_id, source_record_id=outcome_id, treatment_start=start,
             best_response=response, evaluable=evaluable, benefit_week16=benefit, pfs_months=pfs,
             pfs_event=pfs_event, os_months=os_, os_event=os_event, synthetic=synthetic,

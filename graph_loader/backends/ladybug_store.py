@@ -399,6 +399,8 @@ class LadybugStore(GraphStore):
 
     def _limit(self, seconds: float | None) -> None:
         """The engine's own statement time limit for what this connection runs next."""
+        if self._conn is None:  # closed, or an earlier failure could not reopen the copy
+            raise StoreError(f"the embedded store handle on {self.directory} is closed")
         ms = int(seconds * 1000) if seconds else 0
         if ms != self._timeout_set:
             self._conn.set_query_timeout(ms)
