@@ -188,7 +188,18 @@ def transform(
 def _variants(state: _State, raw: RawFile) -> None:
     for header, row, vid in _rows(state, raw, ("variant_id", "variant"), "variant_id"):
         v = row.values
-        if "feature_type" in header and v.get("feature_type") == "Fusion":
+        fused = "feature_type" in header and v.get("feature_type") == "Fusion"
+        if not v["variant"].strip() or (fused and not (v.get("feature_name") or "").strip()):
+            column = "variant" if not v["variant"].strip() else "feature_name"
+            state.result.rejections.append(Rejection(raw.name, row.line, f"empty {column}",
+                                                     f"variant {vid}", column))  # fmt: skip
+            continue
+        if fused and not any(_partner(v, end) for end in ("5", "3")):
+            state.result.rejections.append(Rejection(
+                raw.name, row.line, "fusion without a known partner", f"variant {vid}",
+                "5_prime_partner"))  # fmt: skip
+            continue
+        if fused:
             concept = _fusion_variant(v)
             display = f"{v['feature_name']} {v['variant']}".strip()
             entrez = None
@@ -201,13 +212,14 @@ def _variants(state: _State, raw: RawFile) -> None:
         state.variant_display[vid] = display
 
 
+def _partner(v: dict[str, str], end: str) -> str:
+    """The 5' or 3' partner's gene where CIViC states it as known, else ""."""
+    known = v.get(f"{end}_prime_partner_status") == "known"
+    return (v.get(f"{end}_prime_partner") or "").strip() if known else ""
+
+
 def _fusion_variant(v: dict[str, str]) -> AlterationConcept:
-    five = (
-        v.get("5_prime_partner", "").strip() if v.get("5_prime_partner_status") == "known" else ""
-    )
-    three = (
-        v.get("3_prime_partner", "").strip() if v.get("3_prime_partner_status") == "known" else ""
-    )
+    five, three = _partner(v, "5"), _partner(v, "3")
     base = fusion(five or None, three or None, v["feature_name"])
     variant = v["variant"].strip()
     if variant.lower() == "fusion":
@@ -244,8 +256,13 @@ def _profiles(state: _State, raw: RawFile) -> None:
     for _, row, mpid in _rows(state, raw, PROFILE_COLUMNS, "molecular_profile_id"):
         v = row.values
         variant_ids = [x.strip() for x in v["variant_ids"].split(",") if x.strip()]
-        state.profiles[mpid] = variant_ids
         name = v["name"].strip()
+        if not name:
+            state.result.rejections.append(
+                Rejection(raw.name, row.line, "empty name", f"molecular profile {mpid}", "name")
+            )
+            continue
+        state.profiles[mpid] = variant_ids
         state.node(
             MolecularProfile(
                 id=f"civic.mp:{mpid}", source_record_id=mpid, name=name, expression=name,

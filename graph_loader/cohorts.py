@@ -70,12 +70,12 @@ def transform(
             reject("bad value", str(exc))
             continue
         seen[arm_id] = line
-        collect.node(Trial(id=f"registry:{trial}", source_record_id=trial, title=str(
-            row.get("trial_title") or trial).strip(), nct_id=trial if re.fullmatch(
-            r"NCT\d{8}", trial) else None))  # fmt: skip
+        collect.node(Trial(id=f"registry:{trial}", source_record_id=trial,
+                           title=str(row.get("trial_title") or "").strip() or trial,
+                           nct_id=trial if re.fullmatch(r"NCT\d{8}", trial) else None))  # fmt: skip
         collect.node(TrialArm(
             id=arm_id, source_record_id=arm_id, trial_id=f"registry:{trial}", cohort_id=cohort,
-            name=str(row.get("cohort_name") or cohort).strip(), status=ArmStatus(status_text),
+            name=str(row.get("cohort_name") or "").strip() or cohort, status=ArmStatus(status_text),
             stage=stage, planned_size=planned, biomarker_text=str(row["alterations"]).strip(),
             synthetic=synthetic, valid_from=opened, valid_to=closed,
         ))  # fmt: skip

@@ -88,13 +88,16 @@ class ConceptCollector:
 
     def drug(self, name: str, ncit_id: str | None = None) -> tuple[str, str]:
         """The drug by its lower-case INN; returns (id, INN)."""
-        inn = normalise_drug_name(name)
+        # a name of symbols only ("®") normalises to nothing: the name as given, then
+        inn = normalise_drug_name(name) or " ".join(name.split())
+        if not inn:
+            raise ValueError(f"{name!r} names no drug")  # callers pass names they stripped
         # identified by the spelling-independent key: crizotinib and krizotinib are one drug
-        did = mint_id(Label.DRUG, drug_match_key(inn))
+        did = mint_id(Label.DRUG, drug_match_key(inn) or inn.casefold())
         synonyms = [name.strip()] if name.strip().lower() != inn else []
         self.node(
             Drug(id=did, name=inn, synonyms=synonyms, ncit_id=ncit_id,
-                 lookup_keys=sorted({inn, drug_match_key(inn)}))
+                 lookup_keys=sorted({inn, drug_match_key(inn)} - {""}))
         )  # fmt: skip
         return did, inn
 

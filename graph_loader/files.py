@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,14 +50,19 @@ class RawFile:
 
     def json(self, what: str = "") -> Any:
         """The file parsed as JSON; a syntax error gives file, line and column (and ``what`` was
-        expected)."""
+        expected); so does JSON Python cannot hold (nested too deep, a 5,000-digit number)."""
+        text = self.text()
+        expected = f"; expected {what}" if what else ""
         try:
-            return json.loads(self.text())
+            return json.loads(text)
         except json.JSONDecodeError as exc:
-            expected = f"; expected {what}" if what else ""
             raise InputFileError(
                 self.name, f"not valid JSON ({exc.msg}){expected}", exc.lineno, exc.colno
             ) from None
+        except RecursionError:  # arrays or objects nested thousands deep
+            raise InputFileError(self.name, f"JSON nested too deeply to read{expected}") from None
+        except ValueError as exc:  # a number of more digits than Python converts
+            raise InputFileError(self.name, f"unreadable JSON value ({exc}){expected}") from None
 
 
 def read_file(path: str | Path) -> RawFile:
@@ -70,7 +76,7 @@ def read_file(path: str | Path) -> RawFile:
     if p.suffix == ".gz" or data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:  # a cut or damaged stream
             raise InputFileError(p, f"broken gzip data: {exc}") from None
     return RawFile(str(path), data)
 

@@ -96,12 +96,79 @@ def _json(raw: RawFile, expect: type) -> Any:
     return doc
 
 
-def _by_id(raw: RawFile) -> dict[Any, dict[str, Any]]:
+_SCALAR = (str, int, float, bool, type(None))  # what a reference may be: it is looked up
+_TEXT = (str, type(None))
+_ID = "an id"  # an integer, or a string with no white space around it: it is part of node ids
+_TEXTS = ("documentType", "name", "description", "doi", "publication_date", "agent_id",
+          "drug_name_generic", "drug_name_brand", "status", "indication", "initial_approval_date",
+          "initial_approval_url", "reimbursement_scheme", "reimbursement_comment", "predicate",
+          "primary_coding_id")  # fmt: skip
+#: the JSON types of the fields read, by file (a list field: the types of its items); a file's
+#: other fields are not read and not checked
+FIELDS: dict[str, dict[str, Any]] = {
+    "statements": {"id": _ID, "proposition_id": _SCALAR, "strength_id": _SCALAR,
+                   "direction": _TEXT, "description": _TEXT, "indication_id": _SCALAR,
+                   "reportedIn": [_SCALAR]},
+    "propositions": {"id": _ID, "biomarkers": [_SCALAR], "conditionQualifier_id": _SCALAR,
+                     "therapy_group_id": _SCALAR, "therapy_id": _SCALAR, "predicate": _TEXT},
+    "biomarkers": {"id": _ID, "name": _TEXT, "extensions": [dict]},
+    "diseases": {"id": _ID, "name": _TEXT, "primary_coding_id": _TEXT, "extensions": [dict]},
+    "therapies": {"id": _ID, "name": _TEXT, "primary_coding_id": _TEXT},
+    "therapy_groups": {"id": _ID, "therapies": [_SCALAR]},
+    "documents": {"id": _ID, "pmid": _SCALAR, "identification_number": _SCALAR,
+                  **{k: _TEXT for k in _TEXTS}},
+    "indications": {"id": _ID, "document_id": _SCALAR, **{k: _TEXT for k in _TEXTS}},
+}  # fmt: skip
+_EXTENSION = {"name": _TEXT, "value": _SCALAR}
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number")  # fmt: skip
+
+
+def _expected(allowed: type | tuple[type, ...]) -> str:
+    kinds = allowed if isinstance(allowed, tuple) else (allowed,)
+    return " or ".join(dict.fromkeys(_type_name(t()) if t is not type(None) else "null"
+                                     for t in kinds))  # fmt: skip
+
+
+def wrong_field(item: dict[str, Any], fields: dict[str, Any]) -> str | None:
+    """What is wrong with the types of an item's fields (None when nothing)."""
+    for name, allowed in fields.items():
+        value = item.get(name)
+        if allowed is _ID:
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                return f"{name} is a {_type_name(value)}; expected {_ID}"
+            if isinstance(value, str) and (not value.strip() or value != value.strip()):
+                return f"{name} {value!r} has white space around it; expected {_ID}"
+        elif isinstance(allowed, list):
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                return f"{name} is a {_type_name(value)}; expected a list"
+            bad = [v for v in value if not isinstance(v, allowed[0])]
+            if bad:
+                return f"{name} holds a {_type_name(bad[0])}; expected {_expected(allowed[0])}"
+        elif not isinstance(value, allowed):
+            return f"{name} is a {_type_name(value)}; expected {_expected(allowed)}"
+    if "extensions" in fields:
+        for ext in item.get("extensions") or []:
+            if problem := wrong_field(ext, _EXTENSION):
+                return f"extension {ext.get('name')!r}: {problem}"
+    return None
+
+
+def _by_id(raw: RawFile, role: str) -> dict[Any, dict[str, Any]]:
+    """A referenced file's items by id; an item without an id, or with a field of the wrong
+    type, refuses the file (statements point into it: a half-read file would mislead)."""
     items = _json(raw, list)
     out = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or "id" not in item:
             raise InputFileError(raw.name, f"item {index} has no id; expected objects with an id")
+        if problem := wrong_field(item, FIELDS[role]):
+            raise InputFileError(raw.name, f"item {index} (id {item.get('id')!r}): {problem}")
         out[item["id"]] = item
     return out
 
@@ -122,7 +189,7 @@ def biomarker_concept(item: dict[str, Any]) -> AlterationConcept:
     if kind in ("Somatic Variant", "Germline Variant") and words:
         gene = words[0]
         if ext.get("protein_change"):
-            return normalise_alteration(gene, ext["protein_change"])
+            return normalise_alteration(gene, str(ext["protein_change"]))
         if ext.get("exon") and ext.get("variant_annotation"):
             return normalise_alteration(gene, f"Exon {ext['exon']} {ext['variant_annotation']}")
         return normalise_alteration(gene, " ".join(words[1:]))
@@ -162,7 +229,10 @@ def version_of(files: dict[str, RawFile]) -> str | None:
         return None
     about = _json(files["about"], dict)
     updated = about.get("last_updated")
-    return str(updated) if updated else None
+    if updated is not None and not isinstance(updated, str | int):
+        raise InputFileError(files["about"].name, f"last_updated is a {_type_name(updated)}; "
+                             "expected the release date")  # fmt: skip
+    return str(updated).strip() if updated else None
 
 
 def transform(
@@ -176,16 +246,17 @@ def transform(
     version = version or version_of(files)
     if not version:
         raise InputFileError(
-            statements_file.name, "no about.json with last_updated; give --source-version"
+            files["about"].name if "about" in files else statements_file.name,
+            "no about.json with last_updated; give --source-version",
         )
     result = TransformResult(source=META.for_file(statements_file, version, retrieved_at))
     statements = _json(statements_file, list)
-    props = _by_id(files["propositions"])
-    biomarkers = _by_id(files["biomarkers"])
-    diseases = _by_id(files["diseases"])
-    therapies = _by_id(files["therapies"])
-    groups = _by_id(files["therapy_groups"])
-    documents = _by_id(files["documents"])
+    props = _by_id(files["propositions"], "propositions")
+    biomarkers = _by_id(files["biomarkers"], "biomarkers")
+    diseases = _by_id(files["diseases"], "diseases")
+    therapies = _by_id(files["therapies"], "therapies")
+    groups = _by_id(files["therapy_groups"], "therapy_groups")
+    documents = _by_id(files["documents"], "documents")
     collect = ConceptCollector(result, genes)
     node, rel, miss = collect.node, collect.rel, collect.miss
 
@@ -204,9 +275,11 @@ def transform(
         item = therapies.get(tid)
         if item is None:
             return None
-        return collect.drug(
-            str(item.get("name", "")), str(item.get("primary_coding_id") or "") or None
-        )
+        name = str(item.get("name") or "").strip()
+        if not name:
+            miss("therapy (no name)", f"therapy {tid}")
+            return None
+        return collect.drug(name, str(item.get("primary_coding_id") or "") or None)
 
     # -- one proposition: its profile members, tumour type and therapy (memoised) ----------------
     prop_cache: dict[Any, tuple[list[tuple[AlterationConcept, bool]], str | None, str | None]] = {}
@@ -221,6 +294,9 @@ def transform(
                 miss("biomarker", f"{bid} of proposition {prop['id']}")
                 continue
             concept = biomarker_concept(item)
+            if not concept.name.strip():
+                miss("biomarker (no name)", f"{bid} of proposition {prop['id']}")
+                continue
             collect.alteration(concept)
             present = _ext(item).get("_present", True) is not False
             members.append((concept, present))
@@ -235,8 +311,9 @@ def transform(
         tumour_id = None
         disease = diseases.get(prop.get("conditionQualifier_id"))
         if disease is not None:
-            coding = str(disease.get("primary_coding_id") or "")
-            code = coding.split(":", 1)[1] if coding.startswith("oncotree:") else None
+            coding = str(disease.get("primary_coding_id") or "").strip()
+            code = coding.split(":", 1)[1].strip() or None if coding.startswith("oncotree:") \
+                else None  # fmt: skip
             match = tumours.resolve(code or disease.get("name"), None) if tumours else None
             if match is None and code is None and tumours is not None:
                 match = tumours.resolve(disease.get("name"), None)
@@ -244,9 +321,11 @@ def transform(
                 tumour_id = match.code
             else:
                 tumour_id = coding or f"moalmanac.disease:{disease['id']}"
+                solid = _ext(disease).get("solid_tumor")
                 node(TumourType(id=tumour_id, code=code or tumour_id, name=disease.get("name") or
                                 tumour_id, normalised=False, lookup_keys=[tumour_id.lower()],
-                                solid_tumour=_ext(disease).get("solid_tumor")))  # fmt: skip
+                                solid_tumour=solid if isinstance(solid, bool) else None),
+                     )  # fmt: skip
                 miss("tumour type", f"{disease.get('name')} ({coding})")
         if prop.get("therapy_group_id") is not None:
             group = groups.get(prop["therapy_group_id"]) or {}
@@ -281,6 +360,16 @@ def transform(
         if sid is None:
             result.rejections.append(Rejection(statements_file.name, None, "statement without id",
                                                f"item {index}"))  # fmt: skip
+            continue
+        if problem := wrong_field(st, FIELDS["statements"]):
+            result.rejections.append(
+                Rejection(
+                    statements_file.name,
+                    None,
+                    "malformed statement",
+                    f"item {index} (statement {sid!r}): {problem}",
+                )
+            )
             continue
         prop = props.get(st.get("proposition_id"))
         if prop is None:
@@ -412,9 +501,15 @@ def _indications(
             collect.result.rejections.append(
                 Rejection(file_name, None, "indication without id", f"item {index}"))  # fmt: skip
             continue
+        if problem := wrong_field(item, FIELDS["indications"]):
+            collect.result.rejections.append(Rejection(
+                file_name, None, "malformed indication", f"item {index} ({item['id']!r}): {problem}"
+            ))  # fmt: skip
+            continue
         ind_id = str(item["id"])
         doc = documents.get(item.get("document_id")) or {}
-        agent = str(doc.get("agent_id") or ind_id.split(":")[1].split(".")[0])
+        # "ind:fda.tabrecta:0": the agent is the word after the first colon (none: no agent)
+        agent = str(doc.get("agent_id") or (ind_id.split(":") + [""])[1].split(".")[0])
         props = by_indication.get(ind_id, [])
         approved = _date(item.get("initial_approval_date"))
         if item.get("initial_approval_date") and approved is None:
@@ -437,8 +532,8 @@ def _indications(
             collect.result.disagreements.append(f"{ind_id}: {f}")
         therapies.discard(None)
         tumours.discard(None)
-        if not therapies and doc.get("drug_name_generic"):
-            one = collect.drug(str(doc["drug_name_generic"]))
+        if not therapies and str(doc.get("drug_name_generic") or "").strip():
+            one = collect.drug(str(doc["drug_name_generic"]).strip())
             therapies.add(collect.therapy([one], TherapyType.SINGLE))
         agnostic = any(
             str(prop_disease) in TISSUE_AGNOSTIC for prop_disease in tumours

@@ -252,7 +252,7 @@ def _decision(
     drug = _is_drug(row)
     read = read_norwegian(text) if drug else None
     drug_ids: list[str] = []
-    if drug and substance:
+    if drug and split_substances(substance):  # "+" or "/" alone names no substance
         therapy, drug_ids = _therapy(collect, substance, drugs)
         collect.rel(RelType.FOR_THERAPY, Label.HTA_DECISION, node_id, Label.THERAPY, therapy)
     matched, how = [], ""

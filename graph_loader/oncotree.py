@@ -56,20 +56,29 @@ def _line_of(text: str, code: str) -> int | None:
 
 
 def _strs(value: Any) -> list[str]:
+    """Identifiers given as one delimited string or a list of them; ValueError for anything else
+    (an object, a list of lists), which the caller rejects with its record."""
     if value is None:
         return []
     if isinstance(value, str):
         return [v.strip() for v in re.split(r"[|,;]", value) if v.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise ValueError(f"{value!r} is not a list of identifiers")
 
 
 class _Record:
-    __slots__ = ("code", "fields", "line")
+    __slots__ = ("code", "fields", "line", "where")
 
-    def __init__(self, code: Any, fields: dict[str, Any], line: int | None) -> None:
+    def __init__(
+        self, code: Any, fields: dict[str, Any], line: int | None, where: str = ""
+    ) -> None:
         self.code = code
         self.fields = fields
         self.line = line
+        self.where = where  # which record, where there is no line (JSON): "item 3"
 
 
 def _records_from_tree(raw: RawFile, text: str, doc: dict[str, Any]) -> list[_Record]:
@@ -88,7 +97,8 @@ def _records_from_tree(raw: RawFile, text: str, doc: dict[str, Any]) -> list[_Re
         code = node.get("code", key)
         fields = dict(node)
         fields.setdefault("parent", parent)
-        records.append(_Record(code, fields, _line_of(text, str(code))))
+        where = f"key {key!r} under {parent}" if parent else f"key {key!r}"
+        records.append(_Record(code, fields, _line_of(text, str(code)), where))
         children = node.get("children")
         if children is None:
             children = {}
@@ -109,7 +119,8 @@ def _records_from_list(raw: RawFile, text: str, doc: list[Any]) -> list[_Record]
             raise InputFileError(
                 raw.name, f"item {index} is a {type(item).__name__}; expected an object"
             )
-        records.append(_Record(item.get("code"), item, _line_of(text, str(item.get("code")))))
+        records.append(_Record(item.get("code"), item, _line_of(text, str(item.get("code"))),
+                               f"item {index}"))  # fmt: skip
     return records
 
 
@@ -182,7 +193,7 @@ def _build(raw: RawFile, records: Iterable[_Record], result: TransformResult) ->
     for rec in records:
         code = rec.code
         if not isinstance(code, str) or not code.strip():
-            result.rejections.append(Rejection(raw.name, rec.line, "missing code"))
+            result.rejections.append(Rejection(raw.name, rec.line, "missing code", rec.where))
             continue
         code = code.strip()
         if not CODE.match(code):
@@ -195,6 +206,11 @@ def _build(raw: RawFile, records: Iterable[_Record], result: TransformResult) ->
             result.rejections.append(
                 Rejection(raw.name, rec.line, "missing name", code, column="name")
             )
+            continue
+        parent = rec.fields.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            result.rejections.append(Rejection(raw.name, rec.line, "malformed parent",
+                                               f"{code}: {parent!r}", "parent"))  # fmt: skip
             continue
         if code in kept:
             result.rejections.append(
@@ -228,13 +244,21 @@ def _build(raw: RawFile, records: Iterable[_Record], result: TransformResult) ->
     for code, rec in kept.items():
         f = rec.fields
         refs = f.get("externalReferences") or {}
-        umls, nci = _strs(refs.get("UMLS")), _strs(refs.get("NCI"))
-        previous = sorted(set(_strs(f.get("history")) + _strs(f.get("precursors"))) - {code})
+        try:
+            if not isinstance(refs, dict):
+                raise ValueError(f"externalReferences {refs!r} is not an object")
+            umls, nci = _strs(refs.get("UMLS")), _strs(refs.get("NCI"))
+            previous = sorted(set(_strs(f.get("history")) + _strs(f.get("precursors"))) - {code})
+        except ValueError as exc:
+            result.rejections.append(
+                Rejection(raw.name, rec.line, "invalid value", f"{code}: {exc}")
+            )
+            continue
         tissue = f.get("tissue")
         level = f.get("level")
         try:
             level = int(level) if level not in (None, "") else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a level of Infinity
             result.rejections.append(
                 Rejection(raw.name, rec.line, "malformed level", f"{code}: {level!r}", "level")
             )
@@ -257,8 +281,8 @@ def _build(raw: RawFile, records: Iterable[_Record], result: TransformResult) ->
                 xrefs=[f"UMLS:{u}" for u in umls] + [f"NCIT:{n}" for n in nci],
                 previous_codes=previous,
                 lookup_keys=sorted({code.lower(), name.lower(), *(p.lower() for p in previous)}),
-                solid_tumour=None
-                if code == ROOT or not tissue
+                solid_tumour=None  # a tissue that is no text is refused by the model
+                if code == ROOT or not tissue or not isinstance(tissue, str)
                 else (tissue not in HAEMATOLOGICAL_TISSUES),
             )
         except ValidationError as exc:

@@ -10,6 +10,7 @@ sample (``Tumor_Sample_Barcode``; a VCF's sample columns).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -29,6 +30,16 @@ VCF_PROTEIN = re.compile(
 
 
 MAF_COLUMNS = ("Hugo_Symbol", "HGVSp_Short")
+_SPACES = re.compile(r"\s+")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(raw: RawFile) -> list[str]:
+    """The file's lines as an editor numbers them: \\n, \\r\\n or \\r end a line (not the form
+    feeds, \\x85 or \\u2028 that ``str.splitlines`` also breaks at, which shifted line numbers);
+    like ``splitlines``, no empty line after the last line end."""
+    lines = _LINE_END.split(raw.text())
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def maf_records(raw: RawFile, tumour_column: str | None = None) -> Iterator[MafRecord]:
@@ -72,7 +83,7 @@ def parse_vcf(raw: RawFile) -> list[Observed]:
     csq_fields: list[str] | None = None
     samples: list[str] = []
     out = []
-    for number, line in enumerate(raw.text().splitlines(), 1):
+    for number, line in enumerate(_lines(raw), 1):
         if line.startswith("##INFO=<ID=CSQ"):
             m = re.search(r"Format: ([^\"]+)", line)
             csq_fields = m.group(1).strip().split("|") if m else None
@@ -131,11 +142,15 @@ def _from_ann(value: str) -> tuple[str, str] | None:
 def parse_fusions(raw: RawFile) -> list[Observed]:
     """One fusion per line: ``EML4::ALK``, ``EML4-ALK`` or ``EML4<tab>ALK``."""
     out = []
-    for number, line in enumerate(raw.text().splitlines(), 1):
+    for number, line in enumerate(_lines(raw), 1):
         line = line.strip()
         if not line or line.startswith("#") or line.lower().startswith(("five", "gene")):
             continue
-        parts = re.split(r"\s*(?:::|\t|--)\s*|\s*-\s*(?=[A-Z0-9])", line)
+        # each run of white space as one character first (a tab if it holds one): the split's
+        # leading \s* then tries one character at each position, not the whole run (a line of
+        # 200,000 spaces took minutes)
+        folded = _SPACES.sub(lambda m: "\t" if "\t" in m.group() else " ", line)
+        parts = re.split(r"\s?(?:::|\t|--)\s?|\s?-\s?(?=[A-Z0-9])", folded)
         if len(parts) != 2:
             raise InputFileError(raw.name, f"{line!r}: expected a fusion as GENE1::GENE2", number)
         out.append(Observed(None, line, fusion(parts[0].upper(), parts[1].upper(), line),
@@ -146,7 +161,7 @@ def parse_fusions(raw: RawFile) -> list[Observed]:
 def parse_copy_number(raw: RawFile) -> list[Observed]:
     """One call per line: ``ERBB2 amplification``, ``CDKN2A deletion`` (or gene<tab>call)."""
     out = []
-    for number, line in enumerate(raw.text().splitlines(), 1):
+    for number, line in enumerate(_lines(raw), 1):
         line = line.strip()
         if not line or line.startswith("#") or line.lower().startswith("gene"):
             continue
@@ -155,6 +170,19 @@ def parse_copy_number(raw: RawFile) -> list[Observed]:
             raise InputFileError(raw.name, f"{line!r}: expected 'GENE CALL' (ERBB2 "
                                  "amplification)", number)  # fmt: skip
         out.append(observed_alteration(parts[0], parts[1], f"{raw.base_name}:{number}"))
+    return out
+
+
+def parse_list_file(raw: RawFile) -> list[Observed]:
+    """A list file (``BRAF V600E`` a line; ``;`` or ``,`` between several on one line): each
+    alteration's origin is its line (``patient_list.txt:2``), and so is an error's."""
+    out = []
+    for number, line in enumerate(_lines(raw), 1):
+        try:
+            items = parse_list(line, raw.base_name)
+        except InputFileError as exc:
+            raise InputFileError(raw.name, exc.reason, number) from None
+        out += [dataclasses.replace(o, origin=f"{raw.base_name}:{number}") for o in items]
     return out
 
 
@@ -169,7 +197,7 @@ def read_patient_file(path: str | Path) -> dict[str, list[Observed]]:
     ):
         observed = parse_maf(raw)
     else:
-        observed = parse_list(raw.text(), raw.base_name)
+        observed = parse_list_file(raw)
     by_sample: dict[str, list[Observed]] = defaultdict(list)
     for o in observed:
         by_sample[o.sample].append(o)
@@ -216,6 +244,7 @@ __all__ = [
     "parse_copy_number",
     "parse_fusions",
     "parse_list",
+    "parse_list_file",
     "parse_maf",
     "parse_vcf",
     "read_patient_file",

@@ -85,6 +85,8 @@ def _parse_xml(raw: RawFile) -> dict[str, Any]:
     except ET.ParseError as exc:
         line, column = exc.position
         raise InputFileError(raw.name, f"not well-formed XML ({exc})", line, column) from None
+    except (LookupError, ValueError) as exc:  # an unknown or a multi-byte declared encoding
+        raise InputFileError(raw.name, f"unreadable XML ({exc})", 1) from None
     if root.tag != "clinical_study":
         raise InputFileError(raw.name, f"root element <{root.tag}>, expected <clinical_study>")
     ids = [(c.tag, (c.text or "").strip()) for c in root.findall("id_info/*")]
@@ -115,46 +117,95 @@ def _parse_xml(raw: RawFile) -> dict[str, Any]:
     }
 
 
+class _Json:
+    """Typed reads of a JSON record: a value of the wrong type is an InputFileError naming where
+    it is (``protocolSection.statusModule.startDateStruct.date``), never an AttributeError."""
+
+    _NAMES = {dict: "an object", list: "a list", str: "a string"}
+
+    def __init__(self, raw: RawFile) -> None:
+        self.raw = raw
+
+    def _get(self, value: Any, where: str, kind: type, default: Any) -> Any:
+        if value is None:
+            return default
+        if not isinstance(value, kind):
+            got = self._NAMES.get(type(value), f"a {type(value).__name__}")
+            raise InputFileError(self.raw.name, f"{where} is {got}; expected {self._NAMES[kind]} "
+                                 "(a ClinicalTrials.gov API v2 study record)")  # fmt: skip
+        return value
+
+    def obj(self, parent: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+        return self._get(parent.get(key), f"{where}.{key}", dict, {})
+
+    def objs(self, parent: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+        items = self._get(parent.get(key), f"{where}.{key}", list, [])
+        return [self._get(v, f"{where}.{key}[{i}]", dict, {}) for i, v in enumerate(items)]
+
+    def text(self, parent: dict[str, Any], key: str, where: str) -> str | None:
+        return self._get(parent.get(key), f"{where}.{key}", str, None)
+
+    def texts(self, parent: dict[str, Any], key: str, where: str) -> list[str]:
+        items = self._get(parent.get(key), f"{where}.{key}", list, [])
+        return [t for i, v in enumerate(items)
+                if (t := self._get(v, f"{where}.{key}[{i}]", str, None)) is not None]  # fmt: skip
+
+
 def _parse_json(raw: RawFile) -> dict[str, Any]:
     doc = raw.json("a ClinicalTrials.gov API v2 study record")
     p = doc.get("protocolSection") if isinstance(doc, dict) else None
     if not isinstance(p, dict):
         raise InputFileError(raw.name, "no protocolSection; expected a ClinicalTrials.gov API v2 "
                              "study record")  # fmt: skip
-    ident = p.get("identificationModule", {})
-    status = p.get("statusModule", {})
-    arms_module = p.get("armsInterventionsModule", {})
-    arms = [{"label": a.get("label", "").strip(), "type": a.get("type"),
-             "description": a.get("description"), "interventions": []}
-            for a in arms_module.get("armGroups", [])]  # fmt: skip
+    j, top = _Json(raw), "protocolSection"
+    ident = j.obj(p, "identificationModule", top)
+    status = j.obj(p, "statusModule", top)
+    arms_module = j.obj(p, "armsInterventionsModule", top)
+    where = f"{top}.armsInterventionsModule"
+    arms = [{"label": (j.text(a, "label", f"{where}.armGroups") or "").strip(),
+             "type": j.text(a, "type", f"{where}.armGroups"),
+             "description": j.text(a, "description", f"{where}.armGroups"), "interventions": []}
+            for a in j.objs(arms_module, "armGroups", where)]  # fmt: skip
     by_label = {a["label"]: a for a in arms}
-    for i in arms_module.get("interventions", []):
-        for label in i.get("armGroupLabels", []):
+    for i in j.objs(arms_module, "interventions", where):
+        kind = j.text(i, "type", f"{where}.interventions") or ""
+        name = j.text(i, "name", f"{where}.interventions") or ""
+        for label in j.texts(i, "armGroupLabels", f"{where}.interventions"):
             if label.strip() in by_label:
-                by_label[label.strip()]["interventions"].append((i.get("type", ""),
-                                                                 i.get("name", "")))  # fmt: skip
-    other = [ident.get("orgStudyIdInfo", {}).get("id")]
-    other += [s.get("id") for s in ident.get("secondaryIdInfos", [])]
-    countries = sorted({loc.get("country") for loc in
-                        p.get("contactsLocationsModule", {}).get("locations", [])
-                        if loc.get("country")})  # fmt: skip
-    phases = p.get("designModule", {}).get("phases") or []
+                by_label[label.strip()]["interventions"].append((kind, name))
+    where = f"{top}.identificationModule"
+    other = [j.text(j.obj(ident, "orgStudyIdInfo", where), "id", f"{where}.orgStudyIdInfo")]
+    other += [j.text(s, "id", f"{where}.secondaryIdInfos")
+              for s in j.objs(ident, "secondaryIdInfos", where)]  # fmt: skip
+    where = f"{top}.contactsLocationsModule"
+    countries = sorted({c for loc in j.objs(j.obj(p, "contactsLocationsModule", top),
+                                            "locations", where)
+                        if (c := j.text(loc, "country", f"{where}.locations"))})  # fmt: skip
+    phases = j.texts(j.obj(p, "designModule", top), "phases", f"{top}.designModule")
+    where = f"{top}.statusModule"
+    completion = "completionDateStruct" if status.get("completionDateStruct") else \
+        "primaryCompletionDateStruct"  # fmt: skip
+    sponsor = j.obj(j.obj(p, "sponsorCollaboratorsModule", top), "leadSponsor",
+                    f"{top}.sponsorCollaboratorsModule")  # fmt: skip
+    at = f"{top}.identificationModule"
     return {
-        "nct_id": ident.get("nctId", ""),
+        "nct_id": j.text(ident, "nctId", at) or "",
         "other_ids": sorted({o for o in other if o}),
-        "title": ident.get("briefTitle") or ident.get("officialTitle") or "",
+        "title": j.text(ident, "briefTitle", at) or j.text(ident, "officialTitle", at) or "",
         "phase": "/".join(
             ph.replace("PHASE", "Phase ").replace("EARLY_", "Early ") for ph in phases
         )
         or None,  # fmt: skip
-        "status": status.get("overallStatus"),
-        "sponsor": p.get("sponsorCollaboratorsModule", {}).get("leadSponsor", {}).get("name"),
+        "status": j.text(status, "overallStatus", where),
+        "sponsor": j.text(sponsor, "name", f"{top}.sponsorCollaboratorsModule.leadSponsor"),
         "countries": countries,
-        "start": status.get("startDateStruct", {}).get("date"),
-        "completion": (
-            status.get("completionDateStruct") or status.get("primaryCompletionDateStruct") or {}
-        ).get("date"),  # fmt: skip
-        "conditions": p.get("conditionsModule", {}).get("conditions", []),
+        "start": j.text(
+            j.obj(status, "startDateStruct", where), "date", f"{where}.startDateStruct"
+        ),  # fmt: skip
+        "completion": j.text(j.obj(status, completion, where), "date", f"{where}.{completion}"),
+        "conditions": j.texts(
+            j.obj(p, "conditionsModule", top), "conditions", f"{top}.conditionsModule"
+        ),  # fmt: skip
         "arms": arms,
     }
 
@@ -221,6 +272,10 @@ def transform(
         except ValueError as exc:
             result.rejections.append(Rejection(raw.name, None, "unparseable date", str(exc)))
             continue
+        if not record["title"].strip():
+            result.rejections.append(Rejection(raw.name, None, "missing title",
+                                               f"{nct}: no brief or official title"))  # fmt: skip
+            continue
         if completion:
             updated.append(completion.isoformat())
         collect.node(Trial(
@@ -284,8 +339,8 @@ def _arm(
         normalised=read is None or read.readable,
     ))  # fmt: skip
     collect.rel(RelType.HAS_ARM, Label.TRIAL, nct, Label.TRIAL_ARM, arm_id)
-    drugs = [collect.drug(name) for kind, name in arm["interventions"]
-             if kind.strip().lower().replace("_", " ") in THERAPY_TYPES
+    drugs = [collect.drug(name.strip()) for kind, name in arm["interventions"]
+             if kind.strip().lower().replace("_", " ") in THERAPY_TYPES and name.strip()
              and not re.search(r"placebo", name, re.IGNORECASE)]  # fmt: skip
     if drugs:
         kind = TherapyType.COMBINATION if len({d for d, _ in drugs}) > 1 else TherapyType.SINGLE

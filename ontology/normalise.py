@@ -249,7 +249,7 @@ EXON_CLASSES: dict[tuple[str, str], tuple[int, int, int, str]] = {
 
 def _exon_class(gene: str, notation: str) -> AlterationConcept | None:
     m = re.match(r"^[A-Z*](\d+)(?:_[A-Z*]\d+)?(delins|del|ins|dup)", notation)
-    if not m:
+    if not m or len(m.group(1)) > 6:  # no protein is a million residues long
         return None
     kind = {"delins": "del", "del": "del", "ins": "ins", "dup": "ins"}[m.group(2)]
     spec = EXON_CLASSES.get((gene, kind))

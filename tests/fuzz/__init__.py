@@ -1,0 +1,1 @@
+"""Fuzzing the file readers with hypothesis (docs/fuzzing.md)."""
