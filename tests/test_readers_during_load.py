@@ -189,3 +189,43 @@ def test_neo4j_readers_see_the_old_or_the_new_graph(neo4j_store):
             t.join(timeout=60)
     after = _state(store.read(FINGERPRINT)[0])
     _check(reads, before, after, load_start, load_end)
+
+
+@pytest.mark.neo4j
+def test_neo4j_a_warmed_snapshot_is_of_one_state(neo4j_store):
+    """A snapshot is read by many statements. A whole load published between its first
+    statement and the rest (here made to happen there) makes the warm-up read it all again, so
+    the snapshot is wholly of the graph after, not sources of before with evidence of after."""
+    from queries.snapshot import Snapshot
+
+    store = neo4j_store
+    _loaded_with_the_old_release(store)
+
+    def signature(snap: Snapshot) -> tuple:
+        civic = sorted((r.version, r.last_run_status) for r in snap.sources if r.name == "civic")
+        return (len(snap.evidence), sum(map(len, snap.predictive.values())), tuple(civic))
+
+    class Handle:
+        """A read-only handle that counts its statements and, if asked, lets a whole load
+        complete right after its first one."""
+
+        def __init__(self, reader: Neo4jStore, load: bool) -> None:
+            self.reader, self.load, self.reads = reader, load, 0
+            self.publication = reader.publication
+
+        def read(self, cypher: str, params: dict | None = None) -> list[dict]:
+            self.reads += 1
+            rows = self.reader.read(cypher, params)
+            if self.load and self.reads == 1:
+                assert load_file(store, "civic", bundled_path("civic")).status == "complete"
+            return rows
+
+    with Neo4jStore(store.settings, read_only=True) as reader:
+        quiet = Handle(reader, load=False)
+        before = signature(Snapshot(quiet).warm())
+        racing = Handle(reader, load=True)
+        warmed = signature(Snapshot(racing).warm())
+        after = signature(Snapshot(reader).warm())
+    assert before != after
+    assert warmed == after  # without the counter: sources of before, evidence of after
+    assert racing.reads >= 2 * quiet.reads  # it did read everything again

@@ -265,6 +265,11 @@ class Neo4jStore(GraphStore):
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
+    def publication(self) -> int:
+        """The publication counter (odd while a load commits); see :meth:`_consistent`."""
+        with self._session(read=True) as session:
+            return session.execute_read(_publication)
+
     def _bump_publication(self) -> None:
         self._write(
             f"MERGE (p:{PUBLICATION_LABEL} {{id: 'publication'}}) "
