@@ -304,11 +304,6 @@ def _source_node_row(source: SourceInfo, run_id: str, status: RunStatus, **extra
 SHRINK_LIMIT = 0.2
 
 
-def shrink_check(store: GraphStore, result: TransformResult) -> tuple[int, int]:
-    """(facts of this source in the graph, how many of them the load would remove as stale)."""
-    return _shrink(store, result.source.name, _stated_ids([result]))
-
-
 def _stated_ids(results: Iterable[TransformResult]) -> dict[Label, set[str]]:
     new: dict[Label, set[str]] = defaultdict(set)
     for result in results:
@@ -326,13 +321,6 @@ def _existing_ids(store: GraphStore, source_name: str) -> dict[Label, set[str]]:
         for label in Label
         if label is not Label.SOURCE and label not in SHARED_LABELS
     }
-
-
-def _shrink(store: GraphStore, source_name: str, new: dict[Label, set[str]]) -> tuple[int, int]:
-    existing = _existing_ids(store, source_name)
-    had = sum(len(ids) for ids in existing.values())
-    kept = sum(len(ids & new.get(label, set())) for label, ids in existing.items())
-    return had, had - kept
 
 
 def load(

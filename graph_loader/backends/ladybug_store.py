@@ -482,8 +482,6 @@ class LadybugStore(GraphStore):
     def _refused_or_translated(self, message: str) -> Exception:
         if "multiple statements" in message:
             return ReadOnlyError(refusal("one statement at a time (this input holds several)"))
-        if "read-only" in message or "READ ONLY" in message:
-            return ReadOnlyError(refusal("this statement writes (pass --write to allow writes)"))
         if message.startswith("IO exception"):
             # the binder opened a file or URL the statement names (LOAD FROM, IMPORT ...)
             return ReadOnlyError(
