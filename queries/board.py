@@ -226,6 +226,9 @@ def match_patient(
     """Options for each observed alteration (the same alteration given twice is matched once)."""
     snap = snapshot_of(graph)
     decisions, _ = decisions_in_force(snap, None)
+    # an alteration's options in a tumour type are the same for every patient who has it: kept
+    # per snapshot (a served one answers many patients; hotspots such as KRAS G12C recur)
+    cache: dict[tuple, AlterationResult] = snap.memo("board_matches", dict)
     out = []
     seen: set[str] = set()
     for obs in observed:
@@ -233,8 +236,22 @@ def match_patient(
         if concept.id in seen:
             continue
         seen.add(concept.id)
-        out.append(_match_one(snap, obs, concept, tumour_code, ancestors, solid, decisions))
+        key = (concept.id, concept.normalised, tumour_code, tuple(ancestors), solid)
+        result = cache.get(key)
+        if result is None:
+            result = _match_one(snap, obs, concept, tumour_code, ancestors, solid, decisions)
+            if len(cache) < MATCH_CACHE_SIZE:
+                cache[key] = result
+        out.append(result.model_copy(update={"observed": _observed_text(obs),
+                                             "origin": obs.origin}))  # fmt: skip
     return out
+
+
+MATCH_CACHE_SIZE = 50_000
+
+
+def _observed_text(obs: Observed) -> str:
+    return f"{obs.gene + ' ' if obs.gene else ''}{obs.text}"
 
 
 def _match_one(
@@ -330,7 +347,7 @@ def _match_one(
                                         for n in o.nye_metoder),
                                 -len(o.evidence), o.therapy))  # fmt: skip
     return AlterationResult(
-        observed=f"{obs.gene + ' ' if obs.gene else ''}{obs.text}", name=concept.name,
+        observed=_observed_text(obs), name=concept.name,
         origin=obs.origin, normalised=concept.normalised,
         granularities=[granularity[c] for c in chain], variant_rule=rule.value, options=options,
     )  # fmt: skip

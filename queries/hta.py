@@ -20,8 +20,10 @@ backends:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -37,6 +39,7 @@ from ontology.matching import (
     published_by,
     tumours_agree,
 )
+from ontology.normalise import drug_match_key
 from ontology.two_stage import EVIDENCE_PREFIX
 from ontology.vocab import Agency, HtaBody, NyeMetoderStatus
 from queries.catalog import CypherRunner
@@ -616,3 +619,109 @@ def _decision_item(d: DecisionFact) -> ChainItem:
     return ChainItem(kind="decision", by=HtaBody.NYE_METODER.value, id=d.method_id or d.id,
                      date=d.decision_date, status=d.status, text=d.text,
                      source=f"{d.source}@{d.source_version}", basis=d.biomarker_basis)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters and one decision (the web app's HTA pages; the same for every caller)
+# ---------------------------------------------------------------------------------------------
+
+R = TypeVar("R", GapRow, CoverageRow)
+
+
+def filter_rows(
+    graph: Snapshot | CypherRunner,
+    rows: Iterable[R],
+    tumour: str | None = None,
+    drug: str | None = None,
+    method_id: str | None = None,
+) -> list[R]:
+    """Gap or coverage rows narrowed as HTA staff ask: ``tumour`` an OncoTree code or name (rows
+    of that type and its subtypes, so NSCLC keeps LUAD), ``drug`` a drug name in the therapy
+    (English or Norwegian spelling, case folded), ``method_id`` a Nye Metoder id the row cites
+    (ID2019_123, case folded). An unknown tumour type raises with suggestions."""
+    from queries import find_tumour_type
+
+    snap = snapshot_of(graph)
+    codes: set[str] | None = None
+    if tumour:
+        code = find_tumour_type(snap, tumour).tumour_type.code
+        codes = {code} | set(snap.tumour_hierarchy.narrower(code))
+    drug_key = drug_match_key(drug) if drug and drug.strip() else None
+    method = method_id.strip().upper() if method_id and method_id.strip() else None
+    out = []
+    for row in rows:
+        if codes is not None and row.tumour_code not in codes:
+            continue
+        if drug_key and not any(
+            drug_match_key(part) == drug_key or drug_key in drug_match_key(part)
+            for part in re.split(r"\s*\+\s*|,\s*", row.therapy)
+        ):
+            continue
+        if method:
+            cited = row.items if isinstance(row, GapRow) else [row.nye_metoder]
+            if not any(method in text.upper() for text in (*cited, getattr(row, "why", ""))):
+                continue
+        out.append(row)
+    return out
+
+
+class DecisionMatch(BaseModel):
+    """One Nye Metoder decision as loaded, and what oncograph matched it to, with why."""
+
+    id: str
+    method_id: str | None
+    status: str | None
+    decision_date: dt.date | None
+    current: bool | None
+    therapy: str | None
+    drugs: list[str]
+    text: str | None  # the indication as the decision states it
+    decision_full: str | None
+    alterations: list[str]  # the biomarkers it was matched to
+    excluded: list[str]
+    biomarker_basis: str | None  # how the biomarker is known ("read from the indication text"...)
+    tumours: list[str]  # "LUAD (Lung Adenocarcinoma)"
+    tissue_agnostic: bool
+    assesses: list[str]  # the EMA/FDA indications it assesses (ids)
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source: str
+
+
+class DecisionAnswer(BaseModel):
+    method_id: str
+    decisions: list[DecisionMatch]  # one per indication the method decides
+
+
+def decisions_list(graph: Snapshot | CypherRunner) -> list[DecisionMatch]:
+    """Every Nye Metoder decision loaded, by method id and date."""
+    snap = snapshot_of(graph)
+    out = [_decision_match(snap, d) for d in snap.decisions.values()]
+    return sorted(out, key=lambda d: (d.method_id or d.id, d.decision_date or dt.date.min, d.id))
+
+
+def decision(graph: Snapshot | CypherRunner, method_id: str) -> DecisionAnswer:
+    """The decisions of one Nye Metoder method (``ID2019_123``, case folded) with what each was
+    matched to; an unknown id raises :class:`UnknownConceptError` with the nearest ids."""
+    from queries import _suggest
+
+    snap = snapshot_of(graph)
+    key = " ".join(method_id.split()).upper()
+    found = [d for d in decisions_list(snap) if (d.method_id or d.id).upper() == key]
+    if not found:
+        known = {d.method_id or d.id: d.therapy or "" for d in decisions_list(snap)}
+        raise UnknownConceptError("Nye Metoder method", method_id.strip(), _suggest(key, known))
+    return DecisionAnswer(method_id=found[0].method_id or found[0].id, decisions=found)
+
+
+def _decision_match(snap: Snapshot, d: DecisionFact) -> DecisionMatch:
+    return DecisionMatch(
+        id=d.id, method_id=d.method_id, status=d.status, decision_date=d.decision_date,
+        current=d.current, therapy=d.therapy, drugs=sorted(d.drugs), text=d.text,
+        decision_full=d.decision_full, alterations=sorted(d.alterations.values()),
+        excluded=sorted(d.excluded), biomarker_basis=d.biomarker_basis,
+        tumours=[f"{c} ({n})" if n and n != c else c for c, n in sorted(d.tumours.items())],
+        tissue_agnostic=d.tissue_agnostic, assesses=sorted(d.assesses),
+        valid_from=d.valid_from, valid_to=d.valid_to,
+        source=f"{d.source}@{d.source_version}",
+    )  # fmt: skip

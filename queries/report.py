@@ -126,6 +126,17 @@ def _option_rows(options: list[Option]) -> str:
 
 
 def render_html(report: BoardReport, max_options: int = 12) -> str:
+    """The whole report as one self-contained page."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>oncograph report: {_e(report.sample)} ({_e(report.tumour_code)})</title>"
+        f"<style>{CSS}</style></head><body>{report_body(report, max_options)}</body></html>"
+    )
+
+
+def report_body(report: BoardReport, max_options: int = 12) -> str:
+    """The report's content without the page around it (the web app shows it in its own page,
+    the same markup as the downloaded file)."""
     summary = report.summary()
     head = ("<tr><th>Alteration</th><th>Therapy</th><th>Tier</th><th>Why</th><th>EMA/FDA</th>"
             "<th>Nye Metoder</th><th>Open arms</th></tr>")  # fmt: skip
@@ -164,9 +175,7 @@ def render_html(report: BoardReport, max_options: int = 12) -> str:
         for s in report.sources
     )
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>oncograph report: {_e(report.sample)} ({_e(report.tumour_code)})</title>"
-        f"<style>{CSS}</style></head><body>"
+        "<div class='board-report'>"
         f"<h1>Tumour board evidence report</h1><p class=meta>Patient <b>{_e(report.sample)}</b>; "
         f"tumour type <b>{_e(report.tumour_code)}</b> ({_e(report.tumour)}; OncoTree path "
         f"{_e(' > '.join(report.tumour_path))}); generated {_e(report.generated_at)}.</p>"
@@ -175,5 +184,5 @@ def render_html(report: BoardReport, max_options: int = 12) -> str:
         "off-label evidence is marked. Synthetic demo cohorts are marked (synthetic).</p>"
         f"<h2>Summary</h2><table>{head}{summary_rows}</table>{''.join(sections)}"
         "<footer><h3>Sources and data versions</h3><table><tr><th>Source</th><th>Version</th>"
-        f"<th>Licence</th><th>Last load</th></tr>{sources}</table></footer></body></html>"
+        f"<th>Licence</th><th>Last load</th></tr>{sources}</table></footer></div>"
     )

@@ -16,6 +16,8 @@ a runner is expected.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -210,9 +212,17 @@ def _facts(rows: Iterable[dict[str, Any]], cls: type[F]) -> dict[tuple[str, str 
 class Snapshot:
     """The graph read once (see the module doc). Parts are fetched on first use."""
 
-    def __init__(self, runner: CypherRunner) -> None:
+    def __init__(self, runner: CypherRunner, cache_reads: bool = False) -> None:
         self.runner = runner
         self._memo: dict[str, Any] = {}
+        # A served snapshot (``oncograph serve``) also keeps the answers of oncograph's own
+        # fixed reads made after warm-up (tumour and gene lookups, ...), so that every answer it
+        # gives comes from the state it was warmed on and repeats cost no round trip. Bounded:
+        # the keys are catalog statements with a user's parameters.
+        self._reads: dict[tuple[str, str], list[dict[str, Any]]] | None = (
+            {} if cache_reads else None
+        )
+        self._reads_lock = threading.Lock()
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A derived answer computed once per snapshot (arm outcome summaries, ...)."""
@@ -220,8 +230,20 @@ class Snapshot:
             self._memo[key] = compute()
         return self._memo[key]
 
+    READ_CACHE_SIZE = 20_000
+
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self.runner.read(cypher, params)
+        if self._reads is None:
+            return self.runner.read(cypher, params)
+        key = (cypher, json.dumps(params or {}, sort_keys=True, default=str))
+        hit = self._reads.get(key)
+        if hit is None:
+            hit = self.runner.read(cypher, params)
+            with self._reads_lock:
+                if len(self._reads) >= self.READ_CACHE_SIZE:
+                    self._reads.pop(next(iter(self._reads)))  # the oldest
+                self._reads[key] = hit
+        return [dict(r) for r in hit]  # callers may change their rows
 
     # -- refresh --------------------------------------------------------------------------------
     @cached_property
@@ -251,6 +273,8 @@ class Snapshot:
             for name in PARTS:  # a load published meanwhile: read it all again
                 self.__dict__.pop(name, None)
             self._memo.clear()
+            if self._reads is not None:
+                self._reads.clear()
             time.sleep(min(0.05 * 2**attempt, 1.0))
         return self
 
