@@ -1,11 +1,16 @@
 """A patient's alterations as the tumour board receives them: a simple list, a MAF file, a VCF
-annotated by VEP (``CSQ``) or SnpEff (``ANN``), and fusion and copy-number lists. Every patient
-file the project reads is read here (the CLI's ``report`` and ``annotate``; a web upload).
+annotated by VEP (``CSQ``) or SnpEff (``ANN``), an Illumina TruSight Oncology 500
+``CombinedVariantOutput.tsv`` (read by :mod:`graph_loader.tso500`), and fusion and copy-number
+lists. Every patient file the project reads is read here (the CLI's ``report`` and ``annotate``; a
+web upload).
 
 Every reader returns :class:`Observed` alterations, normalised to the graph's concepts, with
-where each came from (file and line), so the same patient given as a list, a MAF or a VCF yields
-the same alterations. A MAF or VCF may hold several samples: :func:`read_patient_file` groups by
-sample (``Tumor_Sample_Barcode``; a VCF's sample columns).
+where each came from (file and line), so the same patient given as a list, a MAF, a VCF or a TSO500
+file yields the same alterations. A MAF or VCF may hold several samples: :func:`read_patient_file`
+groups by sample (``Tumor_Sample_Barcode``; a VCF's sample columns); a TSO500 file is one sample
+(its ``Pair ID``), known by its sections (``[TMB]``, ``[Small Variants]`` …) or its name.
+:func:`read_patient_inputs` gives the board one patient: the sample, the alterations, and what a
+TSO500 file also says (the TMB and MSI measurements, the rows skipped and why).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph_loader.files import BadRow, RawFile, read_file
+from graph_loader.files import BadRow, RawFile, one_file
 from graph_loader.tables import read_table
 from ontology.errors import ConfigError, InputFileError
 from ontology.normalise import fusion, parse_protein_change
@@ -186,12 +191,24 @@ def parse_list_file(raw: RawFile) -> list[Observed]:
     return out
 
 
-def read_patient_file(path: str | Path) -> dict[str, list[Observed]]:
-    """A patient file by its shape: ``.maf`` / ``.vcf`` (gzip ok), else a list; by sample."""
-    raw = read_file(path)
+def read_patient_file(path: str | Path | RawFile) -> dict[str, list[Observed]]:
+    """A patient file by its shape: ``.vcf``, a TSO500 ``CombinedVariantOutput.tsv`` (by name or
+    sections), ``.maf`` (gzip ok), else a list; by sample (a TSO500 file: its one sample, even
+    with no alteration). A :class:`RawFile` is read as given (a web upload, never written to
+    disk)."""
+    return _read_patient_file(one_file(path))[0]
+
+
+def _read_patient_file(raw: RawFile) -> tuple[dict[str, list[Observed]], list[str], list[str]]:
+    """By sample, and a TSO500 file's measurements and skipped rows."""
+    from graph_loader import tso500  # it reads with this module's helpers: imported when used
+
     name = raw.base_name.lower().removesuffix(".gz")
     if name.endswith(".vcf"):
         observed = parse_vcf(raw)
+    elif tso500.looks_like_tso500(raw):
+        sample = tso500.read_tso500(raw)
+        return {sample.sample: sample.observed}, sample.measurements, sample.skipped
     elif name.endswith((".maf", ".maf.txt")) or raw.text().lstrip().startswith(
         ("Hugo_Symbol", "#version")
     ):
@@ -201,45 +218,63 @@ def read_patient_file(path: str | Path) -> dict[str, list[Observed]]:
     by_sample: dict[str, list[Observed]] = defaultdict(list)
     for o in observed:
         by_sample[o.sample].append(o)
-    return dict(by_sample)
+    return dict(by_sample), [], []
+
+
+@dataclasses.dataclass(frozen=True)
+class PatientInput:
+    """One patient as the board gets it."""
+
+    sample: str
+    observed: list[Observed]
+    measurements: list[str] = dataclasses.field(default_factory=list)  # "TMB 12.4 mut/Mb ..."
+    skipped: list[str] = dataclasses.field(default_factory=list)  # rows read and why not used
 
 
 def read_patient_inputs(
-    patient: str | Path | None = None,
+    patient: str | Path | RawFile | None = None,
     alterations: str | None = None,
-    fusions: str | Path | None = None,
-    copy_number: str | Path | None = None,
+    fusions: str | Path | RawFile | None = None,
+    copy_number: str | Path | RawFile | None = None,
     sample: str | None = None,
-) -> tuple[str, list[Observed]]:
+) -> PatientInput:
     """One patient's alterations from any of the inputs the board takes (a file of any shape
-    :func:`read_patient_file` reads, an inline list, fusion and copy-number lists), and the
-    sample's name. A file of several samples needs ``sample``; an unknown sample is an error."""
+    :func:`read_patient_file` reads, an inline list, fusion and copy-number lists), the sample's
+    name, and a TSO500 file's measurements. A file of several samples needs ``sample``; an
+    unknown sample is an error. A file that holds no alteration gives a patient without one
+    (a MAF of silent changes, a TSO500 run with nothing called: the board says so)."""
     observed: list[Observed] = []
+    measurements: list[str] = []
+    skipped: list[str] = []
     name = sample or "patient"
     if patient:
-        by_sample = read_patient_file(patient)
+        raw = one_file(patient)
+        by_sample, measurements, skipped = _read_patient_file(raw)
         listed = ", ".join(sorted(by_sample)[:5])
         if sample is None and len(by_sample) > 1:
-            raise ConfigError(f"{patient} holds {len(by_sample)} samples ({listed}...); "
+            raise ConfigError(f"{raw.name} holds {len(by_sample)} samples ({listed}...); "
                               "choose one with --sample")  # fmt: skip
+        if sample is not None and set(by_sample) <= {"patient"}:  # a list names no sample:
+            by_sample = {sample: by_sample.get("patient", [])}  # the name given is the patient's
         if sample is not None and sample not in by_sample:
-            raise ConfigError(f"no sample {sample!r} in {patient}; it has {listed}")
+            raise ConfigError(f"no sample {sample!r} in {raw.name}; it has {listed}")
         name, items = (sample, by_sample[sample]) if sample else next(iter(by_sample.items()),
                                                                        (name, []))  # fmt: skip
         observed += items
     if alterations:
         observed += parse_list(alterations, "--alterations")
     if fusions:
-        observed += parse_fusions(read_file(fusions))
+        observed += parse_fusions(one_file(fusions))
     if copy_number:
-        observed += parse_copy_number(read_file(copy_number))
-    if not observed:
+        observed += parse_copy_number(one_file(copy_number))
+    if not (patient or alterations or fusions or copy_number):
         raise ConfigError("no alteration given: use --patient, --alterations, --fusions or "
                           "--copy-number")  # fmt: skip
-    return name, observed
+    return PatientInput(name, observed, measurements, skipped)
 
 
 __all__ = [
+    "PatientInput",
     "maf_records",
     "parse_copy_number",
     "parse_fusions",

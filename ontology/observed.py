@@ -59,9 +59,11 @@ def observed_alteration(
 
 
 def parse_list(text: str, origin: str = "list") -> list[Observed]:
-    """``BRAF V600E; ERBB2 amplification; EML4::ALK; MSI-H`` (``;``, ``,`` or new lines)."""
+    """``BRAF V600E; ERBB2 amplification; EML4::ALK; MSI-H`` (``;``, ``,`` or new lines). A line
+    starting with ``#`` is a comment, whole (its commas and semicolons separate nothing)."""
     out = []
-    for i, item in enumerate((x.strip() for x in re.split(r"[;\n]|,(?![^()]*\))", text)), 1):
+    kept = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("#"))
+    for i, item in enumerate((x.strip() for x in re.split(r"[;\n]|,(?![^()]*\))", kept)), 1):
         if not item or item.startswith("#"):
             continue
         if "::" in item or re.fullmatch(r"[A-Z0-9]+-[A-Z0-9]+ fusion", item):

@@ -131,6 +131,9 @@ class BoardReport(BaseModel):
     generated_at: str
     alterations: list[AlterationResult]
     sources: list[dict[str, Any]]
+    # what the sequencing report also says: "TMB 12.4 mut/Mb (TSO500, >= 10 is TMB-H)", MSI
+    measurements: list[str] = []
+    skipped: list[str] = []  # rows of the patient's file read and not used, with why
 
     def render_table(self) -> str:
         """The first table of the report, as the CLI prints it."""
@@ -138,6 +141,7 @@ class BoardReport(BaseModel):
 
         n = len(self.alterations)
         head = f"{self.sample}: {self.tumour_code} ({self.tumour}); {n} alteration(s)"
+        head += "".join(f"\n  {m}" for m in self.measurements)
         return head + "\n" + render(self.summary(), "table", max_width=56)
 
     def summary(self, per_alteration: int = 5) -> list[dict[str, Any]]:
@@ -367,6 +371,8 @@ def board_report(
     observed: list[Observed],
     tumour: str,
     sample: str = "patient",
+    measurements: list[str] | None = None,
+    skipped: list[str] | None = None,
 ) -> BoardReport:
     """The whole report for one patient (an unknown tumour type raises with suggestions)."""
     snap = snapshot_of(graph)
@@ -379,4 +385,5 @@ def board_report(
         tumour_path=[code, *ancestors],
         generated_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         alterations=results, sources=[s.model_dump() for s in snap.sources],
+        measurements=list(measurements or ()), skipped=list(skipped or ()),
     )  # fmt: skip

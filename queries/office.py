@@ -407,9 +407,14 @@ class _Deck:
         meta = (
             f"Molekylær tumorboard / Molecular tumour board · OncoTree "
             f"{' > '.join(r.tumour_path)} · {len(r.alterations)} genforandring(er) / "
-            f"alteration(s), {acting} med behandlingsmulighet / actionable\n{DISCLAIMER}"
+            f"alteration(s), {acting} med behandlingsmulighet / actionable"
         )
-        self._text(slide, "meta", meta, 0.95, 0.7, 10, 4)
+        if r.measurements:  # TMB and MSI as the sequencing report states them
+            meta += "\nMålt / measured: " + "; ".join(r.measurements)
+        meta += f"\n{DISCLAIMER}"
+        # five lines of 9 pt fill the same 0.7 in as four of 10 pt: the table starts below
+        self._text(slide, "meta", meta, 0.95, 0.7, 9 if r.measurements else 10,
+                   5 if r.measurements else 4)  # fmt: skip
         rows = r.summary()
         shown = rows[:SUMMARY_ROWS]
         if shown:

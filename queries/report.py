@@ -169,6 +169,15 @@ def report_body(report: BoardReport, max_options: int = 12) -> str:
             "<th>Approvals</th><th>Nye Metoder</th><th>Trial arms and outcomes</th></tr>"
             f"{_option_rows(shown)}</table>{more}</section>"
         )
+    measured = (f"<p class=meta>Measured: {_e('; '.join(report.measurements))}</p>"
+                if report.measurements else "")  # fmt: skip
+    if report.skipped:
+        shown = "; ".join(report.skipped[:8])
+        more = f" … and {len(report.skipped) - 8} more" if len(report.skipped) > 8 else ""
+        measured += (f"<p class=note>Read and not used ({len(report.skipped)}): "
+                     f"{_e(shown)}{_e(more)}</p>")  # fmt: skip
+    if not report.alterations:
+        measured += "<p class=meta><b>No alteration in the input.</b></p>"
     sources = "".join(
         f"<tr><td>{_e(s.get('name'))}</td><td>{_e(s.get('version'))}</td>"
         f"<td>{_e(s.get('licence'))}</td><td>{_e(s.get('last_run_status'))}</td></tr>"
@@ -179,7 +188,7 @@ def report_body(report: BoardReport, max_options: int = 12) -> str:
         f"<h1>Tumour board evidence report</h1><p class=meta>Patient <b>{_e(report.sample)}</b>; "
         f"tumour type <b>{_e(report.tumour_code)}</b> ({_e(report.tumour)}; OncoTree path "
         f"{_e(' > '.join(report.tumour_path))}); generated {_e(report.generated_at)}.</p>"
-        "<p class=note>Decision support from the graph's sources, not a treatment "
+        f"{measured}<p class=note>Decision support from the graph's sources, not a treatment "
         "recommendation. Tiers are ESCAT-like, derived from the evidence, each with its reason; "
         "off-label evidence is marked. Synthetic demo cohorts are marked (synthetic).</p>"
         f"<h2>Summary</h2><table>{head}{summary_rows}</table>{''.join(sections)}"

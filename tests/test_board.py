@@ -247,3 +247,15 @@ def test_variants_of_unknown_significance_get_no_tier_from_gene_level_evidence(s
     assert by[("KRAS", "p.G12C")]["best_tier"] == "I-A"
     assert by[("KRAS", "p.G12C")]["variant_rule"] == "known allele"
     assert by[("RB1", "p.Q702*")]["variant_rule"] == "truncating in a tumour suppressor"
+
+
+def test_a_comment_line_in_a_list_is_a_comment_whole(tmp_path):
+    """A ``#`` line's commas and semicolons separate nothing (they made alterations of the
+    comment's words)."""
+    text = "# made-up patient, seen 2026-11-30; KRAS G12C ruled out\nBRAF V600E; EGFR L858R\n"
+    assert [o.concept.name for o in parse_list(text)] == ["BRAF V600E", "EGFR L858R"]
+    path = tmp_path / "list.txt"
+    path.write_text(text, encoding="utf-8")
+    observed = read_patient_file(path)["patient"]
+    assert [(o.concept.name, o.origin) for o in observed] == [
+        ("BRAF V600E", "list.txt:2"), ("EGFR L858R", "list.txt:2")]  # fmt: skip

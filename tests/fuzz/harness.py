@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph_loader import cbioportal, civic, moalmanac, patient
+from graph_loader import cbioportal, civic, moalmanac, patient, tso500
 from graph_loader.files import RawFile, read_file
 from graph_loader.framework import TransformResult, node_row
 from graph_loader.sources import transform_file
@@ -46,7 +46,7 @@ TIME_LIMIT = 60  # seconds for one input; a normal one takes well under one
 WHOLE_FILE = re.compile(
     r"^(broken gzip data|not a readable \.xlsx workbook|no header row with|cannot tell the "
     r"(HGNC|CIViC|OncoTree) release|the file is empty|JSON nested too deeply|unreadable JSON "
-    r"value|empty JSON object|expected a JSON object)"
+    r"value|empty JSON object|expected a JSON object|no TruSight Oncology 500 section)"
 )
 
 
@@ -188,7 +188,8 @@ READERS: tuple[Reader, ...] = (
     Reader("patient/list", "lines", ("patient/patient_list.txt",), patient.parse_list_file, 0.5),
     Reader("patient/file", "lines",
            ("patient/patient.maf", "patient/patient.maf.gz", "patient/patient_vep.vcf",
-            "patient/patient_list.txt"), _through_file(patient.read_patient_file)),
+            "patient/patient_list.txt", "patient/NSCLC-01_CombinedVariantOutput.tsv"),
+           _through_file(patient.read_patient_file)),
     Reader("cohorts/csv", "table", ("registry/impress_cohorts_SYNTHETIC.csv",),
            _source("cohorts")),
     Reader("outcomes/csv", "table", ("registry/impress_outcomes_SYNTHETIC.csv",),
@@ -198,8 +199,10 @@ READERS: tuple[Reader, ...] = (
     Reader("cbioportal/timeline", "table",
            ("cbioportal/tcga_luad_cbioportal/data_timeline_treatment.txt",),
            _through_file(_timeline)),
-    # A TSO500 CombinedVariantOutput reader does not exist yet (docs/fuzzing.md): when it is
-    # written, it gets its entry here and its seeds in corpus/.
+    Reader("patient/tso500", "table",
+           tuple(f"patient/{s}_CombinedVariantOutput.tsv"
+                 for s in ("NSCLC-01", "CRC-02", "PAIR-03")),
+           lambda raw: tso500.read_tso500(raw).observed, 1.5),
 )  # fmt: skip
 BY_ID = {r.id: r for r in READERS}
 
@@ -324,7 +327,11 @@ def check_result(reader: Reader, raw: RawFile, result: TransformResult) -> None:
         assert pair in PATTERNS[rel.type], f"({pair[0]})-[:{rel.type}]->({pair[1]}) not allowed"
 
 
-_ORIGIN = re.compile(r"^(?P<file>.+):(?P<line>\d+)(?: \((?:CSQ|ANN)\))?$")
+_ORIGIN = re.compile(r"^(?P<file>.+):(?P<line>\d+)(?: \((?P<how>CSQ|ANN|[A-Z][A-Za-z -]*)\))?$")
+# TSO500 sections (origin "file:line (section)") whose alteration is a call the line does not
+# spell: the line holds the gene (a fold change, a skipped exon) or the measure's key (TMB, MSI)
+TSO500_CALLED = frozenset({"Gene Amplifications", "Copy Number Variants", "Splice Variants"})
+TSO500_MEASURED = frozenset({"TMB", "MSI"})
 
 
 def check_observed(raw: RawFile, observed: list[Observed]) -> None:
@@ -343,6 +350,10 @@ def check_observed(raw: RawFile, observed: list[Observed]) -> None:
             continue
         assert 1 <= number <= len(lines), f"origin {o.origin!r} out of the file"
         said = o.text if o.gene is None else o.text.removeprefix("p.")
+        if m["how"] in TSO500_MEASURED:
+            said = m["how"]
+        elif m["how"] in TSO500_CALLED:
+            said = str(o.gene)
         assert lines.holds(number, said) or lines.holds(number, said.replace("=", "%3D")), (
             f"origin {o.origin!r} points to a line without {said!r}: {lines.line(number)[:200]!r}"
         )

@@ -110,6 +110,20 @@ def test_an_alteration_must_come_from_the_line_it_names() -> None:
         check(_reader(lambda raw: [_observed("t.tsv:40")]), "t.tsv", TSV)
 
 
+def test_a_tso500_call_must_come_from_a_line_of_its_gene_or_key() -> None:
+    cvo = b"[TMB]\nTotal TMB\t12\n\n[Gene Amplifications]\nGene\tFold Change\nERBB2\t3.1\n"
+    amp = Observed("ERBB2", "amplification", normalise_alteration("ERBB2", "amplification"),
+                   "t.tsv:6 (Gene Amplifications)")  # fmt: skip
+    tmb = Observed(None, "TMB-H", normalise_alteration(None, "TMB-H"), "t.tsv:2 (TMB)")
+    assert check(_reader(lambda raw: [amp, tmb]), "t.tsv", cvo) == "read"
+    wrong = Observed("ERBB2", "amplification", amp.concept, "t.tsv:5 (Gene Amplifications)")
+    with pytest.raises(AssertionError, match="points to a line without 'ERBB2'"):
+        check(_reader(lambda raw: [wrong]), "t.tsv", cvo)
+    elsewhere = Observed(None, "TMB-H", tmb.concept, "t.tsv:6 (TMB)")
+    with pytest.raises(AssertionError, match="points to a line without 'TMB'"):
+        check(_reader(lambda raw: [elsewhere]), "t.tsv", cvo)
+
+
 def test_line_numbers_count_line_feeds_not_form_feeds() -> None:
     # str.splitlines breaks at \x0c: a reader using it puts "two" on line 4, which is line 3
     data = b"code\tname\x0c(x)\nA\tone\nB\ttwo\n"

@@ -231,6 +231,9 @@ def patient() -> None:
     for name in ("patient.maf", "patient_vep.vcf", "patient_snpeff.vcf", "fusions.txt",
                  "copy_number.txt", "patient_list.txt"):  # fmt: skip
         shutil.copyfile(FIXTURES / "patient" / name, dst / name)
+    for sample in ("NSCLC-01", "CRC-02", "PAIR-03"):  # the TSO500 CombinedVariantOutput files
+        name = f"{sample}_CombinedVariantOutput.tsv"
+        shutil.copyfile(FIXTURES / "patient" / "tso500" / name, dst / name)
     _gzip(dst / "patient.maf", dst / "patient.maf.gz")
 
 
