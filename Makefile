@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test test-embedded lint bench bench-maf clean
+.PHONY: setup demo serve test test-embedded lint bench bench-maf bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "oncograph needs Python >= 3.11"'
@@ -18,6 +18,10 @@ setup: $(STAMP)
 ## Load the bundled data into the embedded store and print an answer.
 demo: $(STAMP)
 	$(BIN)/oncograph demo
+
+## Serve the web app and API on http://127.0.0.1:8000/ (loads the demo first if the store is empty).
+serve: $(STAMP)
+	$(BIN)/oncograph serve --demo-if-empty $(SERVE_ARGS)
 
 ## Lint, then every test on both backends (a real Neo4j is started if none is configured).
 test: $(STAMP) lint
@@ -38,6 +42,10 @@ bench: $(STAMP)
 ## Annotate a 330,000-row synthetic MAF on both backends (about a minute with set-up).
 bench-maf: $(STAMP)
 	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_maf.py $(BENCH_ARGS)
+
+## 20 concurrent clients against `oncograph serve` on both backends, a load completing meanwhile.
+bench-serve: $(STAMP)
+	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_serve.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -350,7 +350,14 @@ def chain(
     default="all",
 )
 @AS_OF
-@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="xlsx: a workbook with a sheet per gap (needs --output), as the web page downloads.",
+)
 @click.option(
     "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead."
 )
@@ -372,6 +379,25 @@ def gaps(
     from queries.snapshot import Snapshot
 
     day = as_of.date() if as_of else None
+    if fmt == "xlsx":
+        from ontology.errors import ConfigError
+        from queries.office import gaps_sheets, sheets_xlsx
+
+        if output is None:
+            raise ConfigError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        with settings.open() as store:
+            snap = Snapshot(store)
+            cov = coverage(snap, day) if which == "coverage" else None
+            answers = (
+                []
+                if cov is not None
+                else [gap(snap, name, day) for name in (GAPS if which == "all" else [which])]
+            )
+        answers = [a.model_copy(update={"rows": a.rows[:limit]}) if limit else a for a in answers]
+        title = f"oncograph gaps {which}; as of {day or 'the current state'}"
+        output.write_bytes(sheets_xlsx(gaps_sheets(answers, cov), title))
+        click.echo(f"wrote {output}")
+        return
     with settings.open() as store:
         snap = Snapshot(store)
         if which == "coverage":
@@ -447,7 +473,8 @@ def arms(settings: Settings, alteration: str, tumour: str, all_statuses: bool, f
     "--patient",
     "patient",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A list (BRAF V600E; ERBB2 amplification), a .maf or a VEP/SnpEff .vcf.",
+    help="A list (BRAF V600E; ERBB2 amplification), a .maf, a VEP/SnpEff .vcf or a TSO500 "
+    "CombinedVariantOutput.tsv.",
 )
 @click.option("--alterations", help='The alterations inline: "BRAF V600E; EML4::ALK".')
 @click.option(
@@ -489,9 +516,10 @@ def report(
     from queries.board import board_report
     from queries.report import render_html
 
-    name, observed = read_patient_inputs(patient, alterations, fusions, copy_number, sample)
+    given = read_patient_inputs(patient, alterations, fusions, copy_number, sample)
     with settings.open() as store:
-        result = board_report(store, observed, tumour, sample=name)
+        result = board_report(store, given.observed, tumour, sample=given.sample,
+                              measurements=given.measurements, skipped=given.skipped)  # fmt: skip
     if output:
         output.write_text(render_html(result), encoding="utf-8")
         output.with_suffix(".json").write_text(result.model_dump_json(indent=2), "utf-8")
@@ -897,6 +925,86 @@ def demo(settings: Settings) -> None:
         "coverage.csv; oncograph chain ALK fusion --tumour NSCLC --as-of 2018-01-01; "
         'oncograph cohorts; oncograph arms --alteration "BRAF V600E" --tumour COAD'
     )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each keeps its own snapshot).")  # fmt: skip
+@click.option("--token", envvar="ONCOGRAPH_TOKEN", help="Require this token (Bearer header, or "
+              "the sign-in page for browsers) [env ONCOGRAPH_TOKEN].")  # fmt: skip
+@click.option("--behind-proxy", is_flag=True, help="A reverse proxy authenticates the users "
+              "(hospital single sign-on): bind beyond localhost without --token.")  # fmt: skip
+@click.option("--allow-cypher", is_flag=True, help="Enable POST /api/v1/cypher (read-only guard "
+              "and --timeout apply).")  # fmt: skip
+@click.option("--demo-if-empty", is_flag=True, help="Load the bundled demo first if the store "
+              "holds no source (make serve).")  # fmt: skip
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int, token: str | None,
+          behind_proxy: bool, allow_cypher: bool, demo_if_empty: bool) -> None:  # fmt: skip
+    """Serve the web application and the HTTP API (read-only) on HOST:PORT.
+
+    Pages for tumour boards (search, the evidence chain, a patient's report from a TSO500, MAF,
+    VCF or list, as HTML, JSON or PowerPoint) and HTA staff (gaps and coverage with filters, CSV
+    and XLSX, Nye Metoder decisions); the API under /api/v1 (OpenAPI at /api/v1/docs). A load
+    that completes is served without a restart. Example: oncograph serve --port 8000"""
+    import ipaddress
+    import logging
+    import os
+
+    import uvicorn
+
+    from ontology.errors import ConfigError
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not token and not behind_proxy:
+        raise ConfigError(f"--host {host} serves beyond this machine: give --token (or "
+                          "ONCOGRAPH_TOKEN), or --behind-proxy when a reverse proxy "
+                          "authenticates the users (docs/web.md)")  # fmt: skip
+    if demo_if_empty:
+        _demo_if_empty(settings)
+    # the workers read their settings from the environment (uvicorn starts them afresh)
+    config = settings.config()
+    env = {"ONCOGRAPH_TIMEOUT": str(settings.timeout), "ONCOGRAPH_TOKEN": token or "",
+           "ONCOGRAPH_ALLOW_CYPHER": "1" if allow_cypher else ""}  # fmt: skip
+    if config.neo4j is not None:
+        env |= {"NEO4J_URI": config.neo4j.uri, "NEO4J_USERNAME": config.neo4j.username or "",
+                "NEO4J_PASSWORD": config.neo4j.password or "",
+                "NEO4J_DATABASE": config.neo4j.database or ""}  # fmt: skip
+    else:
+        env["ONCOGRAPH_STORE"] = str(config.store_dir)
+        os.environ.pop("NEO4J_URI", None)
+    os.environ.update(env)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s "
+                        "%(message)s")  # fmt: skip
+    where = config.neo4j.display() if config.neo4j else str(config.store_dir)
+    click.echo(f"oncograph serve: {config.backend} store at {where}; http://{host}:{port}/ "
+               f"({workers} worker{'s' if workers > 1 else ''}"
+               f"{', token required' if token else ''})", err=True)  # fmt: skip
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False, log_level="info", timeout_graceful_shutdown=10)  # fmt: skip
+
+
+def _demo_if_empty(settings: Settings) -> None:
+    from graph_loader.backends import open_store
+    from ontology.errors import SchemaMissingError
+
+    try:
+        with open_store(settings.config(), read_only=True) as store:
+            empty = not store.read("MATCH (s:Source) RETURN count(s) AS n")[0]["n"]
+    except SchemaMissingError:
+        empty = True
+    if empty:
+        click.echo("the store holds no source: loading the bundled demo first", err=True)
+        from graph_loader import load_bundled
+
+        with settings.open(write=True) as store:
+            for report in load_bundled(store):
+                click.echo(report.render(), err=True)
 
 
 def _version() -> str:

@@ -75,6 +75,7 @@ EXPECTED_COMMANDS = {
     "conflicts",
     "doctor",
     "demo",
+    "serve",
 }
 
 

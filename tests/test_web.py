@@ -1,0 +1,642 @@
+"""oncograph serve (issue #14): every API endpoint with a real answer on the demo data, on both
+backends; errors with stable codes naming the field; limits as clear 4xx; the token; logs that
+carry nothing of a patient; pages that render the same answers; and a load that completes while
+the app serves (on a real socket), picked up without a restart and without a failed request."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from pptx import Presentation
+
+from graph_loader import bundled_path, load_bundled, load_file
+from graph_loader.backends import StoreConfig
+from graph_loader.backends.ladybug_store import LadybugStore
+from graph_loader.backends.neo4j_store import Neo4jSettings, Neo4jStore
+from tests.conftest import FIXTURES, wipe_for_tests
+from tests.webserver import running
+from web.app import Limits, ServeSettings, create_app
+
+PATIENT = FIXTURES / "patient"
+OLD_CIVIC = FIXTURES / "civic" / "2024-08-01"
+
+
+# -- the demo graph on each backend, once per module ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web-demo") / "store"
+    with LadybugStore(path, read_only=False) as store:
+        load_bundled(store)
+    return path
+
+
+@pytest.fixture(scope="module")
+def neo4j_demo(neo4j_settings: Neo4jSettings) -> Neo4jSettings:
+    with Neo4jStore(neo4j_settings, read_only=False) as store:
+        wipe_for_tests(store)
+        load_bundled(store)
+    return neo4j_settings
+
+
+def _config(request: pytest.FixtureRequest, backend: str) -> StoreConfig:
+    if backend == "neo4j":
+        return StoreConfig(neo4j=request.getfixturevalue("neo4j_demo"))
+    return StoreConfig(store_dir=request.getfixturevalue("embedded_demo"))
+
+
+@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    app = create_app(ServeSettings(store=_config(request, request.param)))
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def embedded_client(embedded_demo: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo)))) as c:
+        yield c
+
+
+def error(response: httpx.Response, status: int, code: str, field: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()["error"]
+    assert body["code"] == code, body
+    if field is not None:
+        assert body.get("field") == field, body
+    assert body["message"]
+    return body
+
+
+# -- service -------------------------------------------------------------------------------------
+
+
+def test_service_info_names_the_data_releases(client):
+    info = client.get("/api/v1/service-info").json()
+    assert info["name"] == "oncograph" and info["type"]["artifact"] == "oncograph"
+    releases = {r["name"]: r["version"] for r in info["data_releases"]}
+    assert releases["civic"] == "2025-07-01" and releases["oncotree"] == "2025-10-03"
+    assert releases["nyemetoder"] == "2022-08-29"
+    assert info["backend"] == client.app.state.holder.status()["backend"]
+    assert client.get("/service-info").json()["data_releases"] == info["data_releases"]
+    assert info["cypher_enabled"] is False
+
+
+def test_sources_list_licences(client):
+    rows = {r["name"]: r for r in client.get("/api/v1/sources").json()}
+    assert rows["civic"]["licence"] == "CC0 1.0" and rows["moalmanac"]["licence"] == "GPL-2.0"
+    assert all(r["last_run_status"] == "complete" for r in rows.values())
+    page = client.get("/sources").text
+    assert "CC0 1.0" in page and "GPL-2.0" in page and "2025-07-01" in page
+
+
+def test_suggestions_come_from_the_graph(client):
+    found = client.get("/api/v1/suggest", params={"q": "braf v600"}).json()
+    assert found[0] == {"kind": "alteration", "value": "BRAF V600", "label": "BRAF V600"} or (
+        found[0]["value"] == "BRAF V600E"
+    )
+    assert {"BRAF V600E", "BRAF V600"} <= {s["value"] for s in found}
+    tumours = client.get("/api/v1/suggest", params={"q": "melanoma", "kind": "tumour"}).json()
+    assert tumours and all(s["kind"] == "tumour" for s in tumours)
+    assert "MEL" in {s["value"] for s in tumours}
+    methods = client.get("/api/v1/suggest", params={"q": "ID2020_1"}).json()
+    assert "ID2020_106" in {s["value"] for s in methods if s["kind"] == "method"}
+    drugs = client.get("/api/v1/suggest", params={"q": "osimer", "kind": "drug"}).json()
+    assert [s["value"] for s in drugs] == ["osimertinib"]
+    assert client.get("/api/v1/suggest", params={"q": ""}).json() == []
+    error(client.get("/api/v1/suggest", params={"q": "x", "limit": 0}), 422, "invalid_request",
+          "limit")  # fmt: skip
+
+
+# -- evidence and the chain ----------------------------------------------------------------------
+
+
+def test_evidence_for_an_alteration_in_any_spelling(client):
+    a = client.get("/api/v1/evidence", params={"gene": "BRAF", "alteration": "V600E",
+                                                "tumour": "MEL"}).json()  # fmt: skip
+    b = client.get("/api/v1/evidence", params={"gene": "braf", "alteration": "p.Val600Glu",
+                                                "tumour": "melanoma"}).json()  # fmt: skip
+    assert a["alteration"] == b["alteration"] == "BRAF V600E" and a["tumour_code"] == "MEL"
+    assert a["by_therapy"] == b["by_therapy"]
+    therapies = {g["therapy"] for g in a["by_therapy"]}
+    assert {"dabrafenib + trametinib", "vemurafenib"} <= therapies
+    levels = {e["level"] for g in a["by_therapy"] for e in g["evidence"]}
+    assert "A" in levels
+
+
+def test_chain_has_dated_approvals_and_the_norwegian_decision(client):
+    j = client.get("/api/v1/chain", params={"gene": "EGFR", "alteration": "L858R",
+                                             "tumour": "NSCLC"}).json()  # fmt: skip
+    osimertinib = next(t for t in j["therapies"] if t["therapy"] == "osimertinib")
+    assert ("EMA", "2016-02-01") in {(a["by"], a["date"]) for a in osimertinib["approvals"]}
+    assert [(d["id"], d["status"]) for d in osimertinib["decisions"]] == [
+        ("ID2020_106", "Er innført")
+    ]
+    assert osimertinib["decisions"][0]["basis"] == "read from the indication text"
+    # as of a date before the decision: the decision is not yet in force
+    before = client.get(
+        "/api/v1/chain",
+        params={"gene": "EGFR", "alteration": "L858R", "tumour": "NSCLC", "as_of": "2019-01-01"},
+    )
+    earlier = next(t for t in before.json()["therapies"] if t["therapy"] == "osimertinib")
+    assert not [d for d in earlier["decisions"] if d["id"] == "ID2020_106"]
+
+
+def test_unknown_concepts_are_422_naming_the_field_with_suggestions(client):
+    body = error(client.get("/api/v1/chain", params={"gene": "BRAF", "alteration": "V600E",
+                                                      "tumour": "MELX"}), 422, "unknown_concept",
+                 "tumour")  # fmt: skip
+    assert any(s.startswith("MEL") for s in body["suggestions"])
+    error(client.get("/api/v1/chain", params={"gene": "BRAFF", "alteration": "V600E"}), 422,
+          "unknown_concept", "gene")  # fmt: skip
+    error(client.get("/api/v1/evidence", params={"gene": "BRAF", "alteration": "V999Q"}), 422,
+          "unknown_concept", "alteration")  # fmt: skip
+    error(client.get("/api/v1/chain", params={"gene": "BRAF"}), 422, "invalid_request",
+          "alteration")  # fmt: skip
+    error(client.get("/api/v1/chain", params={"gene": "BRAF", "alteration": "V600E",
+                                               "as_of": "2020-13-45"}), 422, "invalid_request",
+          "as_of")  # fmt: skip
+    error(client.get("/api/v1/chain", params={"gene": "B" * 201, "alteration": "V600E"}), 422,
+          "invalid_request", "gene")  # fmt: skip
+    error(client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+# -- HTA -----------------------------------------------------------------------------------------
+
+
+def test_gaps_filtered_by_tumour_drug_method_and_date(client):
+    everything = client.get("/api/v1/gaps").json()["gaps"]
+    counts = {g["gap"]: len(g["rows"]) for g in everything}
+    assert set(counts) == {"evidence-without-decision", "ema-without-nyemetoder",
+                           "not-introduced-newer", "fda-without-ema"}  # fmt: skip
+    assert counts["evidence-without-decision"] > 100
+    lung = client.get("/api/v1/gaps", params={"kind": "evidence-without-decision",
+                                               "tumour": "NSCLC"}).json()  # fmt: skip
+    rows = lung["gaps"][0]["rows"]
+    assert rows and len(rows) < counts["evidence-without-decision"]
+    nsclc = {"NSCLC", "LUAD", "LUSC", "LCLC", "LUACC", "LUAS", "LUPC", "LUSCC"}
+    codes = {r["tumour_code"] for r in rows}
+    assert "NSCLC" in codes and "MEL" not in codes and codes & nsclc == codes - (codes - nsclc)
+    drug = client.get("/api/v1/gaps", params={"drug": "Osimertinib"}).json()["gaps"]
+    assert all("osimertinib" in r["therapy"] for g in drug for r in g["rows"])
+    assert sum(len(g["rows"]) for g in drug) > 0
+    newer = client.get("/api/v1/gaps", params={"kind": "not-introduced-newer"}).json()["gaps"][0]
+    method = newer["rows"][0]["items"][0].split()[0]
+    by_method = client.get(
+        "/api/v1/gaps", params={"kind": "not-introduced-newer", "method_id": method.lower()}
+    ).json()
+    assert by_method["gaps"][0]["rows"] == [r for r in newer["rows"]
+                                            if any(method in i for i in r["items"])]  # fmt: skip
+    early = client.get("/api/v1/gaps", params={"kind": "ema-without-nyemetoder",
+                                                "as_of": "2015-01-01"}).json()  # fmt: skip
+    assert early["as_of"] == "2015-01-01"
+    assert len(early["gaps"][0]["rows"]) < counts["ema-without-nyemetoder"]
+    limited = client.get("/api/v1/gaps", params={"limit": 3}).json()["gaps"]
+    assert all(len(g["rows"]) <= 3 for g in limited)
+    error(client.get("/api/v1/gaps", params={"kind": "nope"}), 422, "invalid_request", "kind.0")
+    error(client.get("/api/v1/gaps", params={"tumour": "Lungg"}), 422, "unknown_concept",
+          "tumour")  # fmt: skip
+
+
+def test_coverage_pages_and_filters(client):
+    whole = client.get("/api/v1/coverage", params={"limit": 10_000}).json()
+    assert whole["total"] == len(whole["rows"]) > 100
+    page = client.get("/api/v1/coverage", params={"limit": 5, "offset": 5}).json()
+    assert page["rows"] == whole["rows"][5:10] and page["total"] == whole["total"]
+    crizotinib = client.get("/api/v1/coverage", params={"drug": "crizotinib",
+                                                         "tumour": "NSCLC"}).json()  # fmt: skip
+    alk = [r for r in crizotinib["rows"] if r["alteration"] == "ALK fusion"]
+    assert alk and "ID2017_041 Er innført" in alk[0]["nye_metoder"]
+    error(client.get("/api/v1/coverage", params={"limit": 10_001}), 422, "invalid_request",
+          "limit")  # fmt: skip
+
+
+def test_decisions_and_one_decision_with_what_it_matched(client):
+    listed = client.get("/api/v1/decisions").json()
+    assert {"ID2017_041", "ID2020_106", "ID2021_147"} <= {d["method_id"] for d in listed}
+    one = client.get("/api/v1/decisions/id2020_106").json()
+    assert one["method_id"] == "ID2020_106"
+    d = one["decisions"][0]
+    assert d["status"] == "Er innført" and d["therapy"] == "osimertinib"
+    assert {"EGFR L858R", "EGFR exon 19 deletion"} <= set(d["alterations"])
+    assert d["biomarker_basis"] == "read from the indication text"
+    body = error(client.get("/api/v1/decisions/ID2020_10"), 404, "not_found", "method_id")
+    assert "ID2020_106" in " ".join(body["suggestions"])
+    page = client.get("/decisions/ID2020_106")
+    assert page.status_code == 200 and "Er innført" in page.text and "EGFR L858R" in page.text
+
+
+# -- the board report ----------------------------------------------------------------------------
+
+
+def test_report_json_in_json_out(client):
+    r = client.post(
+        "/api/v1/report",
+        json={"tumour": "NSCLC", "sample": "P-42", "alterations": ["EGFR L858R", "EML4::ALK"]},
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["sample"] == "P-42" and report["tumour_code"] == "NSCLC"
+    names = [a["name"] for a in report["alterations"]]
+    assert names == ["EGFR L858R", "EML4::ALK"]
+    egfr = report["alterations"][0]["options"]
+    osimertinib = next(o for o in egfr if o["therapy"] == "osimertinib")
+    assert osimertinib["tier"] == "I-A"
+    assert any(n.startswith("ID2020_106 Er innført") for n in osimertinib["nye_metoder"])
+    error(client.post("/api/v1/report", json={"tumour": "NSCLC", "alterations": []}), 422,
+          "invalid_request", "alterations")  # fmt: skip
+    error(client.post("/api/v1/report", json={"tumour": "Lungz", "alterations": ["EGFR L858R"]}),
+          422, "unknown_concept", "tumour")  # fmt: skip
+    error(client.post("/api/v1/report", json={"tumour": "NSCLC", "alterations": ["EGFR"]}), 422,
+          "invalid_request", "alterations[0]")  # fmt: skip
+    error(client.post("/api/v1/report", content=b"{not json", headers={
+        "content-type": "application/json"}), 422, "invalid_request")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["patient_list.txt", "patient.maf", "patient_vep.vcf", "patient_snpeff.vcf"],
+)
+def test_report_from_an_uploaded_file_matches_the_typed_list(embedded_client, name):
+    typed = embedded_client.post(
+        "/api/v1/report",
+        json={"tumour": "COAD", "alterations": ["BRAF V600E", "PIK3CA E545K", "EGFR E746_A750del"]},
+    )
+    upload = embedded_client.post("/api/v1/report/upload", data={"tumour": "COAD"}, files={
+        "file": (name, (PATIENT / name).read_bytes())})  # fmt: skip
+    assert upload.status_code == 200, upload.text
+    got = {a["name"]: [(o["therapy"], o["tier"]) for o in a["options"]]
+           for a in upload.json()["alterations"]}  # fmt: skip
+    want = {a["name"]: [(o["therapy"], o["tier"]) for o in a["options"]]
+            for a in typed.json()["alterations"]}  # fmt: skip
+    assert got["BRAF V600E"] == want["BRAF V600E"] and got["BRAF V600E"]
+
+
+def test_report_downloads_as_pptx_and_html(client):
+    files = {"file": ("patient.maf.gz", gzip.compress((PATIENT / "patient.maf").read_bytes()))}
+    pptx = client.post("/api/v1/report/upload", params={"format": "pptx"},
+                       data={"tumour": "COAD"}, files=files)  # fmt: skip
+    assert pptx.status_code == 200, pptx.text
+    assert pptx.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.presentationml"
+    )
+    assert "attachment" in pptx.headers["content-disposition"]
+    deck = Presentation(io.BytesIO(pptx.content))
+    first = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    assert "COAD" in first and "PATIENT-1" in first
+    html = client.post("/api/v1/report/upload", params={"format": "html"},
+                       data={"tumour": "COAD"}, files=files)  # fmt: skip
+    assert html.text.startswith("<!DOCTYPE html>") and "BRAF V600E" in html.text
+    assert "<script" not in html.text
+
+
+def test_uploads_over_the_limit_and_broken_files_are_clear_4xx(embedded_demo):
+    small = Limits(upload_bytes=3_000, alterations=3, maf_rows=2)
+    app = create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo), limits=small))
+    with TestClient(app) as c:
+        big = b"BRAF V600E\n" * 500
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("big.txt", big)}), 413, "too_large", "file")  # fmt: skip
+        bomb = gzip.compress(b"BRAF V600E\n" * 100_000)  # 1.1 MB unpacked from 1 kB
+        assert len(bomb) < 3_000
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("bomb.txt.gz", bomb)}), 413, "too_large", "file")  # fmt: skip
+        cut = gzip.compress(b"BRAF V600E\n")[:-6]
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("cut.txt.gz", cut)}), 422, "bad_file", "file")  # fmt: skip
+        many = b"BRAF V600E\nKRAS G12C\nEGFR L858R\nALK fusion\n"
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("many.txt", many)}), 413, "too_many_rows", "file")  # fmt: skip
+        maf = (PATIENT / "patient.maf").read_bytes()
+        error(c.post("/api/v1/annotate", params={"tumour": "COAD"}, content=maf), 413,
+              "too_many_rows", "body")  # fmt: skip
+        error(c.post("/api/v1/annotate", params={"tumour": "COAD"}, content=b"x" * 4_000), 413,
+              "too_large", "body")  # fmt: skip
+    with TestClient(create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo)))) as c:
+        bad = b"Hugo_Symbol\tHGVSp_Short\nBRAF\tp.V600E\textra\tcolumns\n"
+        body = error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                            files={"file": ("bad.maf", bad)}), 422, "bad_file", "file")  # fmt: skip
+        assert body["file"] == "bad.maf" and body["line"] == 2
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("empty.txt", b"")}), 422, "bad_file")  # fmt: skip
+        error(c.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                     files={"file": ("latin1.txt", "BRAF V600E \xe9".encode("latin-1"))}), 422,
+              "bad_file", "file")  # fmt: skip
+        error(c.post("/api/v1/report/upload", data={}), 422, "invalid_request", "tumour")
+
+
+# -- batch annotation ----------------------------------------------------------------------------
+
+
+def test_annotate_streams_tsv_and_json(client):
+    maf = (PATIENT / "patient.maf").read_bytes()
+    tsv = client.post("/api/v1/annotate", params={"tumour": "COAD"}, content=maf)
+    assert tsv.status_code == 200 and tsv.headers["content-type"].startswith(
+        "text/tab-separated-values"
+    )
+    lines = tsv.text.splitlines()
+    header = lines[0].split("\t")
+    assert header[:3] == ["sample", "gene", "protein_change"]
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    braf = next(r for r in rows if r["gene"] == "BRAF")
+    assert braf["alteration"] == "BRAF V600E" and braf["tumour_code"] == "COAD"
+    assert "TP53" not in {r["gene"] for r in rows}  # the silent change is skipped
+    as_json = client.post("/api/v1/annotate", params={"tumour": "COAD", "format": "json"},
+                          content=gzip.compress(maf)).json()  # fmt: skip
+    assert [r["alteration"] for r in as_json] == [r["alteration"] for r in rows]
+    body = error(client.post("/api/v1/annotate", content=maf), 422, "bad_file", "body")
+    assert "ONCOTREE_CODE" in body["message"]
+    error(client.post("/api/v1/annotate", params={"tumour": "nope"}, content=maf), 422,
+          "unknown_concept", "tumour")  # fmt: skip
+
+
+# -- Cypher, read-only and only when enabled -----------------------------------------------------
+
+
+def test_cypher_is_off_unless_enabled_and_then_read_only(request, client):
+    error(client.post("/api/v1/cypher", json={"query": "MATCH (n) RETURN count(n) AS n"}), 403,
+          "cypher_disabled")  # fmt: skip
+    backend = client.app.state.holder.status()["backend"]
+    config = _config(request, "neo4j" if backend == "neo4j" else "ladybug")
+    with TestClient(create_app(ServeSettings(store=config, allow_cypher=True))) as c:
+        r = c.post(
+            "/api/v1/cypher",
+            json={
+                "query": "MATCH (t:TumourType {id: $code}) RETURN t.name AS name",
+                "params": {"code": "MEL"},
+            },
+        )
+        assert r.json() == {"rows": [{"name": "Melanoma"}], "truncated": False}
+        for statement in ("MATCH (n:TumourType) DETACH DELETE n",
+                          "CREATE (:TumourType {id: 'X'})"):  # fmt: skip
+            error(c.post("/api/v1/cypher", json={"query": statement}), 403, "refused", "query")
+        assert c.get("/api/v1/suggest", params={"q": "MEL", "kind": "tumour"}).json()
+        error(c.post("/api/v1/cypher", json={"query": "MATCH (n RETURN n"}), 400, "bad_query")
+
+
+def test_cypher_time_limit_is_a_408(embedded_demo):
+    settings = ServeSettings(store=StoreConfig(store_dir=embedded_demo), allow_cypher=True,
+                             timeout=0.2)  # fmt: skip
+    slow = "UNWIND range(1, 100000000) AS x RETURN sum(x) AS n"
+    with TestClient(create_app(settings)) as c:
+        error(c.post("/api/v1/cypher", json={"query": slow}), 408, "time_limit")
+
+
+# -- access and logs -----------------------------------------------------------------------------
+
+
+def test_a_token_guards_api_and_pages(embedded_demo):
+    app = create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo), token="s3cret"))
+    with TestClient(app) as c:
+        error(c.get("/api/v1/decisions"), 401, "unauthorized")
+        error(c.get("/api/v1/decisions", headers={"Authorization": "Bearer wrong"}), 401,
+              "unauthorized")  # fmt: skip
+        ok = c.get("/api/v1/decisions", headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()
+        page = c.get("/hta", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        assert c.get("/healthz").status_code == 200
+        assert c.post("/login", data={"token": "nope"}).status_code == 401
+        signed = c.post("/login", data={"token": "s3cret", "next": "/hta"},
+                        follow_redirects=False)  # fmt: skip
+        assert signed.status_code == 303 and signed.headers["location"] == "/hta"
+        assert "httponly" in signed.headers["set-cookie"].lower()
+        assert c.get("/hta").status_code == 200  # the cookie now
+        offsite = c.post("/login", data={"token": "s3cret", "next": "//evil.example"},
+                         follow_redirects=False)  # fmt: skip
+        assert offsite.headers["location"] == "/"
+
+
+def test_logs_and_headers_carry_nothing_of_the_patient(embedded_client, caplog):
+    caplog.set_level(logging.DEBUG)
+    marker = "PATIENT-NAME-XYZ-17"
+    r = embedded_client.post("/api/v1/report/upload", data={"tumour": "COAD", "sample": marker},
+                             files={"file": (f"{marker}.txt", b"BRAF V600E\n")})  # fmt: skip
+    assert r.status_code == 200 and r.json()["sample"] == marker
+    embedded_client.get("/api/v1/chain", params={"gene": "BRAF", "alteration": "V600E",
+                                                  "tumour": marker})  # fmt: skip
+    # the server's records (the test client's own httpx lines name the URLs it asked for)
+    logged = "\n".join(rec.getMessage() for rec in caplog.records if rec.name != "httpx")
+    assert "POST /api/v1/report/upload 200" in logged
+    assert marker not in logged and "V600E" not in logged
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_serve_refuses_a_wide_bind_without_a_token(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path), "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "give --token" in result.output and "--behind-proxy" in result.output
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+def test_pages_show_the_same_answers(client):
+    chain = client.get("/chain", params={"alteration": "EGFR L858R", "tumour": "NSCLC"})
+    assert chain.status_code == 200
+    assert "ID2020_106" in chain.text and "Er innført" in chain.text
+    assert '<svg class="chain"' in chain.text and "osimertinib" in chain.text
+    assert client.get("/chain", params={"alteration": "EGFR L858R", "tumour": "Lungz"}
+                      ).status_code == 422  # fmt: skip
+    report = client.post("/report", data={"tumour": "NSCLC", "alterations": "EGFR L858R"})
+    assert report.status_code == 200 and "Tumour board evidence report" in report.text
+    assert 'name="report"' in report.text and "download-pptx" in report.text
+    hta = client.get("/hta", params={"tumour": "NSCLC", "kind": "evidence-without-decision"})
+    assert hta.status_code == 200 and 'id="gap-evidence-without-decision"' in hta.text
+    assert "gap-fda-without-ema" not in hta.text
+    search = client.get("/search", params={"q": "ID2020_106"}, follow_redirects=False)
+    assert search.status_code == 303 and search.headers["location"] == "/decisions/ID2020_106"
+    assert "osimertinib" in client.get("/search", params={"q": "osimert"}).text
+    missing = client.get("/nope")
+    assert missing.status_code == 404 and "<html" in missing.text
+
+
+def test_the_downloaded_report_is_the_one_on_screen(embedded_client):
+    shown = embedded_client.post(
+        "/api/v1/report", json={"tumour": "NSCLC", "alterations": ["EGFR L858R"]}
+    )
+    for fmt, kind in (("json", "application/json"), ("html", "text/html"),
+                      ("pptx", "application/vnd.openxmlformats")):  # fmt: skip
+        r = embedded_client.post("/report/download", data={"report": shown.text, "format": fmt})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(kind)
+        assert "attachment" in r.headers["content-disposition"]
+    again = embedded_client.post("/report/download", data={"report": shown.text,
+                                                            "format": "json"}).json()  # fmt: skip
+    assert again == shown.json()
+    bad = embedded_client.post("/report/download", data={"report": "{}", "format": "pptx"})
+    assert bad.status_code == 422
+
+
+def test_hta_downloads_xlsx_and_csv_with_the_filters(client):
+    api = client.get("/api/v1/gaps", params={"tumour": "NSCLC"}).json()["gaps"]
+    xlsx = client.get("/hta/download", params={"tumour": "NSCLC", "format": "xlsx"})
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.headers["content-type"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    for g in api:
+        sheet = next(ws for ws in book.worksheets if ws.title.startswith(g["gap"][:25]))
+        assert sheet.max_row - 1 == len(g["rows"]), g["gap"]
+    formulas = [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]  # fmt: skip
+    assert formulas == []
+    csv = client.get("/hta/download", params={"kind": "coverage", "drug": "crizotinib",
+                                               "format": "csv"})  # fmt: skip
+    lines = csv.text.strip().splitlines()
+    assert lines[0].startswith("alteration,therapy")
+    api_cov = client.get("/api/v1/coverage", params={"drug": "crizotinib"}).json()
+    assert len(lines) - 1 == api_cov["total"]
+
+
+# -- a load completing while the app serves ------------------------------------------------------
+
+
+def _hammer(base: str, stop: threading.Event, out: list) -> None:
+    with httpx.Client(base_url=base, timeout=30) as c:
+        while not stop.is_set():
+            for url in (
+                "/api/v1/chain?gene=BRAF&alteration=V600E&tumour=MEL",
+                "/api/v1/service-info",
+                "/api/v1/gaps?kind=fda-without-ema&limit=5",
+            ):
+                r = c.get(url)
+                civic = None
+                if url.endswith("service-info") and r.status_code == 200:
+                    civic = frozenset(d["version"] for d in r.json()["data_releases"]
+                                      if d["name"] == "civic")  # fmt: skip
+                out.append((time.monotonic(), r.status_code, civic))
+
+
+def _load_while_serving(config: StoreConfig, load) -> list:  # type: ignore[no-untyped-def]
+    app = create_app(ServeSettings(store=config, refresh_interval=0.1))
+    seen: list = []
+    stop = threading.Event()
+    with running(app) as base:
+        threads = [threading.Thread(target=_hammer, args=(base, stop, seen)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        load()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "civic@2024-08-01" not in {
+            s["id"] for s in httpx.get(f"{base}/api/v1/sources").json()
+        }:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join()
+        assert app.state.holder.refreshes >= 1
+    return seen
+
+
+def _check(seen: list) -> None:
+    assert len(seen) > 30
+    assert [s for s in seen if s[1] != 200] == []  # no failed request, during or after
+    # the releases served, in order: the demo's, then with the new load (its Source node beside
+    # the old release's), and once the new one was served, never the old state again
+    served = [v for _, _, v in sorted(seen) if v]
+    assert served[0] == {"2025-07-01"} and served[-1] == {"2025-07-01", "2024-08-01"}
+    first_new = served.index(served[-1])
+    assert all(v == served[-1] for v in served[first_new:])
+
+
+def test_a_load_completing_while_serving_is_picked_up_embedded(embedded_demo, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(embedded_demo, store)
+
+    def load() -> None:
+        with LadybugStore(store, read_only=False) as writer:
+            report = load_file(writer, "civic", OLD_CIVIC, allow_shrink=True)
+        assert report.status == "complete"
+
+    _check(_load_while_serving(StoreConfig(store_dir=store), load))
+
+
+@pytest.mark.neo4j
+def test_a_load_completing_while_serving_is_picked_up_neo4j(neo4j_demo):
+    def load() -> None:
+        with Neo4jStore(neo4j_demo, read_only=False) as writer:
+            report = load_file(writer, "civic", OLD_CIVIC, allow_shrink=True)
+        assert report.status == "complete"
+
+    try:
+        _check(_load_while_serving(StoreConfig(neo4j=neo4j_demo), load))
+    finally:  # the module's other tests expect the demo release
+        with Neo4jStore(neo4j_demo, read_only=False) as writer:
+            load_file(writer, "civic", bundled_path("civic"))
+
+
+def test_the_cli_writes_the_same_gap_workbook(embedded_demo, embedded_client, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    out = tmp_path / "gaps.xlsx"
+    result = CliRunner().invoke(cli, ["--store", str(embedded_demo), "gaps", "--format", "xlsx",
+                                      "--output", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    for g in embedded_client.get("/api/v1/gaps").json()["gaps"]:
+        assert book[g["gap"]].max_row - 1 == len(g["rows"])
+    refused = CliRunner().invoke(cli, ["--store", str(embedded_demo), "gaps", "--format", "xlsx"])
+    assert refused.exit_code == 2 and "--output" in refused.output
+
+
+def test_a_tso500_upload_gives_the_report_with_its_measurements(client):
+    tso = PATIENT / "tso500" / "NSCLC-01_CombinedVariantOutput.tsv"
+    files = {"file": (tso.name, tso.read_bytes())}
+    r = client.post("/api/v1/report/upload", data={"tumour": "NSCLC"}, files=files)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["sample"] == "NSCLC-01"
+    assert report["measurements"][0] == "TMB 12.4 mut/Mb (TSO500, >= 10 is TMB-H)"
+    assert any("synonymous_variant" in s for s in report["skipped"])
+    by_name = {a["name"]: a for a in report["alterations"]}
+    assert by_name["EGFR L858R"]["origin"].endswith(":50 (Small Variants)")
+    assert ("osimertinib", "I-A") in {(o["therapy"], o["tier"])
+                                      for o in by_name["EGFR L858R"]["options"]}  # fmt: skip
+    assert "MET exon 14 skipping" in by_name and "EML4::ALK" in by_name
+    deck = client.post("/api/v1/report/upload", params={"format": "pptx"},
+                       data={"tumour": "NSCLC"}, files=files)  # fmt: skip
+    first = " ".join(s.text_frame.text for s in Presentation(io.BytesIO(deck.content)).slides[0]
+                     .shapes if s.has_text_frame)  # fmt: skip
+    assert "TMB 12.4 mut/Mb" in first and "NSCLC-01" in first
+    html = client.post("/api/v1/report/upload", params={"format": "html"},
+                       data={"tumour": "NSCLC"}, files=files).text  # fmt: skip
+    assert "Measured: TMB 12.4 mut/Mb" in html and "Read and not used" in html
+    broken = PATIENT / "tso500" / "bad-row-width_CombinedVariantOutput.tsv"
+    body = error(client.post("/api/v1/report/upload", data={"tumour": "NSCLC"},
+                             files={"file": (broken.name, broken.read_bytes())}), 422,
+                 "bad_file", "file")  # fmt: skip
+    assert body["line"] and body["file"] == broken.name
+
+
+def test_the_same_alteration_in_two_reports_keeps_each_reports_own_origin(embedded_client):
+    """The board keeps an alteration's options per snapshot; each report still says where its
+    own alteration came from and how it was written."""
+    one = {"tumour": "COAD", "alterations": ["BRAF V600E"]}
+    a = embedded_client.post("/api/v1/report", json=one).json()
+    b = embedded_client.post("/api/v1/report", json={"tumour": "COAD", "alterations": [
+        "KRAS G12C", "BRAF p.Val600Glu"]}).json()  # fmt: skip
+    first, second = a["alterations"][0], b["alterations"][1]
+    assert first["observed"] == "BRAF V600E" and second["observed"] == "BRAF p.Val600Glu"
+    assert (
+        first["origin"] == "alterations[0] item 1" and second["origin"] == "alterations[1] item 1"
+    )
+    assert first["options"] == second["options"] and first["options"]
