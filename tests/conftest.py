@@ -202,3 +202,15 @@ def snapshot(store: GraphStore, ignore: tuple[str, ...] = ()) -> dict[str, objec
             got |= {(a.value, r["f"], b.value, r["t"], *(r[p] for p in props)) for r in rows}
         out[rel_type.value] = got
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo in an embedded store, built once per session; for tests that only read
+    it (open it read-only, or copy it to change it)."""
+    from graph_loader import load_bundled
+
+    path = tmp_path_factory.mktemp("demo") / "store"
+    with LadybugStore(path, read_only=False) as store:
+        load_bundled(store)
+    return path

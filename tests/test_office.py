@@ -10,12 +10,12 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 from pptx import Presentation
 
-from graph_loader import BUNDLED, bundled_path, load_file
 from graph_loader.backends.ladybug_store import LadybugStore
 from graph_loader.patient import parse_list
 from queries import hta
@@ -41,11 +41,8 @@ HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=x", '=HYPERLINK
 
 
 @pytest.fixture(scope="module")
-def snap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot]:
-    with LadybugStore(tmp_path_factory.mktemp("office") / "store", read_only=False) as store:
-        store.apply_schema()
-        for name in BUNDLED:
-            load_file(store, name, bundled_path(name))
+def snap(demo_store_dir: Path) -> Iterator[Snapshot]:
+    with LadybugStore(demo_store_dir, read_only=True) as store:
         yield Snapshot(store)
 
 

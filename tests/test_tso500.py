@@ -440,13 +440,13 @@ def test_long_hostile_cells_are_read_in_linear_time(tmp_path):
 # -- through the tumour board ---------------------------------------------------------------------
 
 
-def test_the_nsclc_file_through_the_tumour_board(ladybug_store):
+def test_the_nsclc_file_through_the_tumour_board(demo_store_dir):
+    from graph_loader.backends.ladybug_store import LadybugStore
     from queries.board import board_report
-    from tests.test_board import load_all
 
-    load_all(ladybug_store)
     sample = read(NSCLC)
-    report = board_report(ladybug_store, sample.observed, "NSCLC", sample.sample)
+    with LadybugStore(demo_store_dir, read_only=True) as store:
+        report = board_report(store, sample.observed, "NSCLC", sample.sample)
     by_name = {a.name: a for a in report.alterations}
     egfr = by_name["EGFR L858R"]
     assert egfr.origin == "NSCLC-01_CombinedVariantOutput.tsv:50 (Small Variants)"

@@ -36,11 +36,8 @@ OLD_CIVIC = FIXTURES / "civic" / "2024-08-01"
 
 
 @pytest.fixture(scope="module")
-def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web-demo") / "store"
-    with LadybugStore(path, read_only=False) as store:
-        load_bundled(store)
-    return path
+def embedded_demo(demo_store_dir: Path) -> Path:
+    return demo_store_dir  # read-only here; the load test copies it
 
 
 @pytest.fixture(scope="module")
