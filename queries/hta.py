@@ -674,7 +674,7 @@ class DecisionMatch(BaseModel):
     decision_date: dt.date | None
     current: bool | None
     therapy: str | None
-    drugs: list[str]
+    drugs: list[str]  # INNs
     text: str | None  # the indication as the decision states it
     decision_full: str | None
     alterations: list[str]  # the biomarkers it was matched to
@@ -682,7 +682,7 @@ class DecisionMatch(BaseModel):
     biomarker_basis: str | None  # how the biomarker is known ("read from the indication text"...)
     tumours: list[str]  # "LUAD (Lung Adenocarcinoma)"
     tissue_agnostic: bool
-    assesses: list[str]  # the EMA/FDA indications it assesses (ids)
+    assesses: list[str]  # the EMA/FDA indications it assesses: "EMA Xalkori (moalmanac:ind:...)"
     valid_from: dt.date | None
     valid_to: dt.date | None
     source: str
@@ -715,13 +715,19 @@ def decision(graph: Snapshot | CypherRunner, method_id: str) -> DecisionAnswer:
 
 
 def _decision_match(snap: Snapshot, d: DecisionFact) -> DecisionMatch:
+    names = snap.memo("drug_names_by_id", lambda: {i: n for i, n in snap.drugs.values()})
+    indications = snap.memo("indication_labels", lambda: {
+        i.id: " ".join(x for x in (i.agency, i.product, f"({i.id})") if x)
+        for i in snap.indications.values()})  # fmt: skip
     return DecisionMatch(
         id=d.id, method_id=d.method_id, status=d.status, decision_date=d.decision_date,
-        current=d.current, therapy=d.therapy, drugs=sorted(d.drugs), text=d.text,
+        current=d.current, therapy=d.therapy, drugs=sorted(names.get(x, x) for x in d.drugs),
+        text=d.text,
         decision_full=d.decision_full, alterations=sorted(d.alterations.values()),
         excluded=sorted(d.excluded), biomarker_basis=d.biomarker_basis,
         tumours=[f"{c} ({n})" if n and n != c else c for c, n in sorted(d.tumours.items())],
-        tissue_agnostic=d.tissue_agnostic, assesses=sorted(d.assesses),
+        tissue_agnostic=d.tissue_agnostic,
+        assesses=sorted(indications.get(x, x) for x in d.assesses),
         valid_from=d.valid_from, valid_to=d.valid_to,
         source=f"{d.source}@{d.source_version}",
     )  # fmt: skip

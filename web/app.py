@@ -197,11 +197,16 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        body = ErrorBody(code=code, message=str(exc.detail))
+        status = exc.status_code
+        if status == 400:  # a body Starlette cannot parse (bad JSON bytes, broken multipart)
+            status, code = 422, "invalid_request"
+            body = ErrorBody(code=code, field="body", message=f"body: {exc.detail}")
+        else:
+            code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+            body = ErrorBody(code=code, message=str(exc.detail))
         if _is_api(request):
-            return _error(exc.status_code, body)
-        return error_page(request, exc.status_code, body)
+            return _error(status, body)
+        return error_page(request, status, body)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

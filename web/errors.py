@@ -3,7 +3,7 @@ stable ``code`` (clients branch on it; the message may change) and the HTTP stat
 
 | code | status | when |
 |---|---|---|
-| ``invalid_request`` | 422 | a parameter or field missing or malformed (``field`` names it) |
+| ``invalid_request`` | 422 | a parameter, field or body missing or malformed (``field`` names it) |
 | ``unknown_concept`` | 422 | a gene, alteration or tumour type not in the graph (``suggestions``) |
 | ``not_found`` | 404 | a path that names nothing (a method id, a page) |
 | ``bad_file`` | 422 | an uploaded file that cannot be read (``file``, ``line``, ``reason``) |
@@ -15,6 +15,7 @@ stable ``code`` (clients branch on it; the message may change) and the HTTP stat
 | ``bad_query`` | 400 | a Cypher statement the engine rejects |
 | ``unauthorized`` | 401 | no or a wrong token where one is required |
 | ``unavailable`` | 503 | the store cannot be reached |
+| ``method_not_allowed`` | 405 | a path asked with the wrong method |
 | ``internal`` | 500 | a bug (logged without the request's content) |
 """
 

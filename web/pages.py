@@ -126,7 +126,10 @@ async def report_page(
     raw = await read_upload(file, limit) if file is not None and file.filename else None
     result = await run_in_threadpool(service.report_from_inputs, request, raw,
                                      alterations or None, tumour, sample or None)  # fmt: skip
-    return page(request, "report.html", report=result, body=report_body(result), css=CSS,
+    # the report's own page style, kept to the report (it would narrow the site's header)
+    css = CSS.replace("body {", ".board-report {").replace("@media print { body", "@media print "
+                                                           "{ .board-report")  # fmt: skip
+    return page(request, "report.html", report=result, body=report_body(result), css=css,
                 report_json=result.model_dump_json(), tiers=TIERS)  # fmt: skip
 
 

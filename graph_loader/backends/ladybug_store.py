@@ -80,6 +80,15 @@ def _convert(value: Any) -> Any:
     return plain(value)
 
 
+# LadybugDB's messages for a statement that failed as it ran, not a store that failed: a division
+# by zero, a value that does not cast, an overflow
+STATEMENT_FAILURES = ("Runtime exception", "Conversion exception", "Overflow exception")
+
+
+class StatementFailed(QueryError):
+    """A statement failed as it ran (its own error: the store is fine)."""
+
+
 class LadybugStore(GraphStore):
     backend = "ladybug"
 
@@ -412,6 +421,8 @@ class LadybugStore(GraphStore):
         self._limit(timeout)
         try:
             result = self._conn.execute(cypher, params)
+        except (ValueError, TypeError) as exc:  # a parameter the binding cannot take ([1, "a"])
+            raise QueryError(f"LadybugDB rejected the parameters: {exc}") from exc
         except RuntimeError as exc:
             if str(exc).strip().startswith("Interrupted") and timeout:
                 raise QueryTimeoutError(
@@ -442,6 +453,8 @@ class LadybugStore(GraphStore):
             return QueryError(f"LadybugDB rejected the statement: {first}{hint}")
         if message.startswith("Runtime exception") and "duplicated primary key" in message:
             return QueryError(f"LadybugDB: {first}")
+        if message.startswith(STATEMENT_FAILURES):  # the statement's own error (1 / 0, a cast)
+            return StatementFailed(f"LadybugDB could not run the statement: {first}")
         return StoreError(f"LadybugDB error: {first}")
 
     def _run(self, cypher: str, params: dict[str, Any]) -> list[Row]:
@@ -470,7 +483,7 @@ class LadybugStore(GraphStore):
             rows = self._execute("EXPLAIN " + inner, params, timeout=self.timeout)
         except (ReadOnlyError, QueryTimeoutError):
             raise
-        except StoreError as exc:  # planning failed at run time: nothing to judge, so no run
+        except (StoreError, StatementFailed) as exc:  # planning failed: nothing to judge, no run
             raise ReadOnlyError(
                 refusal(f"the engine could not plan it, so it cannot be judged ({exc})")
             ) from exc

@@ -28,6 +28,11 @@
         }).catch(function () { /* suggestions are a convenience */ });
     }, 150));
   });
+  // a print button (inline handlers are forbidden by the Content-Security-Policy)
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("form.report").forEach(function (form) {
     form.addEventListener("submit", function () {
       var b = form.querySelector("button[type=submit]");
