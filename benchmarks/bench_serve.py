@@ -132,19 +132,36 @@ class Connection:
             self.writer.close()
 
 
+# --cold: requests the server has not answered before (its caches do not help): a chain as of a
+# random day (the day is part of the answer's key), a report in one of many tumour types with
+# alterations from a longer list
+COLD_TUMOURS = ["NSCLC", "COAD", "MEL", "BRCA", "LUAD", "LUSC", "READ", "PAAD", "STAD", "HGSOC",
+                "PRAD", "BLCA", "GB", "THPA", "CHOL", "ESCA", "HNSC", "UCEC", "SKCM", "GIST",
+                "CCRCC", "HCC", "SCLC", "MPN", "AML", "CLLSLL", "LUAS", "IDC", "ILC",
+                "COADREAD"]  # fmt: skip
+COLD_PATIENT = PATIENT + ["BRAF V600K", "KRAS G12D", "KRAS G12V", "NRAS Q61R", "PIK3CA H1047R",
+                          "EGFR T790M", "EGFR exon 19 deletion", "ERBB2 V777L", "MET amplification",
+                          "ROS1 fusion", "RET fusion", "NTRK1 fusion", "FGFR2 fusion", "IDH2 R140Q",
+                          "KIT D816V", "PDGFRA D842V", "BRCA1 mutation", "BRCA2 mutation",
+                          "ESR1 D538G", "AKT1 E17K"]  # fmt: skip
+
+
 async def client(conn: Connection, rng: random.Random, until: float,
-                 out: list[tuple[str, float, float, int]]) -> None:  # fmt: skip
+                 out: list[tuple[str, float, float, int]], cold: bool = False) -> None:  # fmt: skip
     while time.monotonic() < until:
         kind = rng.choice(("chain", "chain", "report", "gaps"))
         started = time.perf_counter()
         if kind == "chain":
             gene, alteration, tumour = rng.choice(CHAINS)
-            path = "/api/v1/chain?" + urlencode({"gene": gene, "alteration": alteration,
-                                                  "tumour": tumour})  # fmt: skip
-            status, _ = await conn.request("GET", path)
+            query = {"gene": gene, "alteration": alteration, "tumour": tumour}
+            if cold:
+                day = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(6000))
+                query["as_of"] = day.isoformat()
+            status, _ = await conn.request("GET", "/api/v1/chain?" + urlencode(query))
         elif kind == "report":
-            body = {"tumour": rng.choice(TUMOURS),
-                    "alterations": rng.sample(PATIENT, rng.randint(3, 5))}  # fmt: skip
+            tumours, patient = (COLD_TUMOURS, COLD_PATIENT) if cold else (TUMOURS, PATIENT)
+            body = {"tumour": rng.choice(tumours),
+                    "alterations": rng.sample(patient, rng.randint(3, 5))}  # fmt: skip
             status, _ = await conn.request("POST", "/api/v1/report", json.dumps(body).encode())
         else:
             path = "/api/v1/gaps?" + urlencode(rng.choice(GAPS) | {"limit": 50})
@@ -161,7 +178,8 @@ def percentiles(times: list[float]) -> dict:
             "p99_ms": round(q[98], 1), "max_ms": round(times[-1], 1)}  # fmt: skip
 
 
-async def drive(base: str, clients: int, seconds: float, load: list[str] | None) -> dict:
+async def drive(base: str, clients: int, seconds: float, load: list[str] | None,
+                cold: bool = False) -> dict:  # fmt: skip
     results: list[tuple[str, float, float, int]] = []
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         before = (await http.get("/api/v1/service-info")).json()["data_releases"]
@@ -172,7 +190,7 @@ async def drive(base: str, clients: int, seconds: float, load: list[str] | None)
     conns = [Connection(host, int(port)) for _ in range(clients)]
     start = time.monotonic()
     until = start + seconds
-    tasks = [asyncio.create_task(client(conns[i], random.Random(7 + i), until, results))
+    tasks = [asyncio.create_task(client(conns[i], random.Random(7 + i), until, results, cold))
              for i in range(clients)]  # fmt: skip
     load_info: dict = {}
     window = (until, until)
@@ -237,12 +255,12 @@ def run(backend: str, args: argparse.Namespace) -> dict:
                 time.sleep(0.2)
             load = None if args.no_load else oncograph(store, "load", "civic", str(OLD_CIVIC),
                                                        "--allow-shrink")  # fmt: skip
-            result = asyncio.run(drive(base, args.clients, args.seconds, load))
+            result = asyncio.run(drive(base, args.clients, args.seconds, load, args.cold))
         finally:
             server.terminate()
             server.wait(timeout=30)
         return {"backend": backend, "clients": args.clients, "seconds": args.seconds,
-                "workers": args.workers, **result}  # fmt: skip
+                "workers": args.workers, "cold": args.cold, **result}  # fmt: skip
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -254,6 +272,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-load", action="store_true", help="No source load during the run.")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Requests the server's caches have not seen (see COLD_* above).",
+    )
     args = parser.parse_args()
     backends = ["ladybug", "neo4j"] if args.backend == "both" else [args.backend]
     if args.backend == "both" and not os.environ.get("NEO4J_URI"):
@@ -265,7 +288,8 @@ def main() -> None:
     for backend in backends:
         r = run(backend, args)
         runs.append(r)
-        print(f"\n{backend}: {r['requests']:,} requests in {r['seconds']:g} s "
+        label = f"{backend}{' (cold)' if args.cold else ''}"
+        print(f"\n{label}: {r['requests']:,} requests in {r['seconds']:g} s "
               f"({r['throughput_rps']} req/s), {r['failed']} failed; load {r['load']}")  # fmt: skip
         print(f"  {'phase':<12} {'endpoint':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'p99 ms':>8} {'max ms':>8}")  # fmt: skip

@@ -80,6 +80,16 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     assert not errors, f"script errors in the page: {errors}"
 
 
+def _download(page: Page, selector: str, folder: Path, suffix: str) -> Path:
+    """Click ``selector`` and keep the file the browser downloads (its suggested name)."""
+    with page.expect_download() as download:
+        page.click(selector)
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == suffix, saved
+    return saved
+
+
 def _shot(page: Page, name: str) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
@@ -207,11 +217,7 @@ def test_a_tso500_file_gives_the_report_and_its_downloads(page: Page, tmp_path: 
     expect(page.locator("div.board-report p.meta").first).to_contain_text("NSCLC")
     _shot(page, "report-tso500-NSCLC")
 
-    with page.expect_download() as download:
-        page.click("#download-pptx")
-    deck_path = tmp_path / download.value.suggested_filename
-    download.value.save_as(deck_path)
-    assert deck_path.suffix == ".pptx"
+    deck_path = _download(page, "#download-pptx", tmp_path, ".pptx")
     from pptx import Presentation
 
     deck = Presentation(str(deck_path))
@@ -221,12 +227,9 @@ def test_a_tso500_file_gives_the_report_and_its_downloads(page: Page, tmp_path: 
     )
     assert "NSCLC" in first or report.tumour in first, first[:300]
 
-    with page.expect_download() as download:
-        page.click("#download-html")
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = _download(page, "#download-html", tmp_path, ".html")
     text = saved.read_text("utf-8")
-    assert saved.suffix == ".html" and text.lstrip().lower().startswith("<!doctype html")
+    assert text.lstrip().lower().startswith("<!doctype html")
     for alteration, therapy, _ in expected:
         assert html.escape(alteration, quote=False) in text and html.escape(therapy) in text
     # the same summary rows, read the same way, from the downloaded page
@@ -318,11 +321,7 @@ def test_the_hta_gap_list_filters_by_tumour_and_downloads_as_xlsx(
     expect(section.locator("h2 .count")).to_contain_text(f"({len(api_rows)} rader")
     _shot(page, "hta-NSCLC-evidence-without-decision")
 
-    with page.expect_download() as download:
-        page.click("#download-xlsx")
-    book_path = tmp_path / download.value.suggested_filename
-    download.value.save_as(book_path)
-    assert book_path.suffix == ".xlsx"
+    book_path = _download(page, "#download-xlsx", tmp_path, ".xlsx")
     from openpyxl import load_workbook
 
     book = load_workbook(book_path)  # not read-only: each cell's data_type as stored

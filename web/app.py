@@ -40,7 +40,6 @@ class Limits:
     maf_rows: int = 500_000  # rows of a MAF for /api/v1/annotate
     alterations: int = 2_000  # alterations of one patient's report
     rows: int = 10_000  # rows of a Cypher answer
-    form_bytes: int = 1_000_000  # a form without a file
 
 
 @dataclass
