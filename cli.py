@@ -149,6 +149,12 @@ def cli(
 ) -> None:
     """oncograph: cancer biomarkers, drugs, approvals, Norwegian reimbursement and trials in one
     graph. Uses Neo4j when a URI is given, else the embedded store."""
+    from click.core import ParameterSource
+
+    if (store_dir is not None and neo4j_uri
+            and ctx.get_parameter_source("store_dir") is ParameterSource.COMMANDLINE
+            and ctx.get_parameter_source("neo4j_uri") is ParameterSource.ENVIRONMENT):  # fmt: skip
+        neo4j_uri = None  # --store given here wins over a NEO4J_URI left in the environment
     ctx.obj = Settings(
         debug, store_dir, neo4j_uri, neo4j_user, neo4j_password, neo4j_database, timeout
     )

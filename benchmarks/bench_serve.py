@@ -46,6 +46,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 OLD_CIVIC = ROOT / "tests" / "fixtures" / "civic" / "2024-08-01"
 GUARD = "OncographBenchGuard"
+# taken out of the environment, so that the embedded runs' commands cannot pick Neo4j up from it
+NEO4J_URI = os.environ.pop("NEO4J_URI", None)
 
 CHAINS = [("BRAF", "V600E", "MEL"), ("EGFR", "L858R", "NSCLC"), ("ALK", "fusion", "NSCLC"),
           ("KRAS", "G12C", "NSCLC"), ("EGFR", "exon 19 deletion", "LUAD"),
@@ -73,7 +75,7 @@ def prepare(backend: str, tmp: Path) -> list[str]:
     if backend == "ladybug":
         store = ["--store", str(tmp / "store")]
     else:
-        uri = os.environ.get("NEO4J_URI")
+        uri = NEO4J_URI
         if not uri:
             raise SystemExit("neo4j: set NEO4J_URI (make bench-serve starts a server)")
         store = ["--neo4j-uri", uri]
@@ -279,7 +281,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     backends = ["ladybug", "neo4j"] if args.backend == "both" else [args.backend]
-    if args.backend == "both" and not os.environ.get("NEO4J_URI"):
+    if args.backend == "both" and not NEO4J_URI:
         print("no NEO4J_URI: the embedded store only", file=sys.stderr)
         backends = ["ladybug"]
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(),

@@ -334,3 +334,19 @@ def test_report_and_annotate_commands(run, tmp_path):
     assert done.exit_code == 0 and "annotated 3 of 5 rows (2 not protein-changing)" in done.output
     rows = out.read_text("utf-8").splitlines()
     assert rows[0].startswith("sample\tgene\tprotein_change") and len(rows) == 4
+
+
+def test_store_on_the_command_line_wins_over_neo4j_uri_from_the_environment(tmp_path, monkeypatch):
+    """A NEO4J_URI left exported in a shell must not turn `--store DIR` into a Neo4j command
+    (a benchmark's embedded run served Neo4j that way); an explicit --neo4j-uri still wins."""
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens there
+    store = tmp_path / "store"
+    init = CliRunner().invoke(cli, ["--store", str(store), "init", "--empty"])
+    assert init.exit_code == 0, init.output
+    doctor = CliRunner().invoke(cli, ["--store", str(store), "doctor"])
+    assert f"backend: ladybug ({store})" in doctor.output and doctor.exit_code == 0
+    explicit = CliRunner().invoke(cli, ["--store", str(store), "--neo4j-uri",
+                                        "bolt://127.0.0.1:9", "doctor"])  # fmt: skip
+    assert "backend: neo4j" in explicit.output and explicit.exit_code != 0
+    from_env = CliRunner().invoke(cli, ["doctor"])  # no --store: the environment's Neo4j
+    assert "backend: neo4j" in from_env.output
