@@ -389,6 +389,10 @@ class _Deck:
                             run.font.color.rgb = RGBColor.from_string(colour)
         return shape
 
+    def _more(self, slide: Any, n: int, top: float) -> None:
+        """The line under a table cut short."""
+        self._text(slide, "more", f"+{n} more in the HTML report", top, 0.3, 10, 1, italic=True)
+
     def _footer(self, slide: Any, number: int) -> None:
         r = self.report
         text = (f"{r.sample} · {r.tumour_code} · generert / generated {r.generated_at} · "
@@ -435,8 +439,7 @@ class _Deck:
             headers = [(h, w) for h, _, w in SUMMARY_COLUMNS]
             self._table(slide, "summary table", headers, cells, 1.7, lines, colours)
             if len(rows) > len(shown):
-                self._text(slide, "more", f"+{len(rows) - len(shown)} more in the HTML report",
-                           6.58, 0.3, 10, 1, italic=True)  # fmt: skip
+                self._more(slide, len(rows) - len(shown), 6.58)
         else:
             self._text(slide, "no options", "Ingen behandlingsmulighet med nivå II-B eller "
                        "bedre. / No option of tier II-B or better for this patient; the last "
@@ -507,8 +510,7 @@ class _Deck:
             cells = [[a.name, f"{a.observed} ({a.origin})", _why_not(a)] for a in shown]
             self._table(slide, "not actionable table", PLAIN_COLUMNS, cells, 1.5, 2)
             if len(plain) > len(shown):
-                self._text(slide, "more", f"+{len(plain) - len(shown)} more in the HTML report",
-                           6.6, 0.3, 10, 1, italic=True)  # fmt: skip
+                self._more(slide, len(plain) - len(shown), 6.6)
         else:
             self._text(slide, "meta", "Alle genforandringer har minst ett alternativ med nivå "
                        "IV-A eller bedre. / Every alteration has at least one option of tier "
