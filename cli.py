@@ -953,8 +953,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, token: str | N
 
     Pages for tumour boards (search, the evidence chain, a patient's report from a TSO500, MAF,
     VCF or list, as HTML, JSON or PowerPoint) and HTA staff (gaps and coverage with filters, CSV
-    and XLSX, Nye Metoder decisions); the API under /api/v1 (OpenAPI at /api/v1/docs). A load
-    that completes is served without a restart. Example: oncograph serve --port 8000"""
+    and XLSX, Nye Metoder decisions); the API under /api/v1 (its OpenAPI document at
+    /api/v1/openapi.json). A load that completes is served without a restart. Example:
+    oncograph serve --port 8000"""
     import ipaddress
     import logging
     import os

@@ -251,7 +251,7 @@ def match_patient(
     return out
 
 
-MATCH_CACHE_SIZE = 50_000
+MATCH_CACHE_SIZE = 5_000  # about 10 kB each: a bounded 50 MB per snapshot
 
 
 def _observed_text(obs: Observed) -> str:

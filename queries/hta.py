@@ -648,6 +648,8 @@ def filter_rows(
         codes = {code} | set(snap.tumour_hierarchy.narrower(code))
     drug_key = drug_match_key(drug) if drug and drug.strip() else None
     method = method_id.strip().upper() if method_id and method_id.strip() else None
+    # the whole id: ID2019_12 is not ID2019_120
+    cites = re.compile(rf"(?<![A-Z0-9_]){re.escape(method)}(?![0-9])") if method else None
     out = []
     for row in rows:
         if codes is not None and row.tumour_code not in codes:
@@ -657,9 +659,9 @@ def filter_rows(
             for part in re.split(r"\s*\+\s*|,\s*", row.therapy)
         ):
             continue
-        if method:
+        if cites:
             cited = row.items if isinstance(row, GapRow) else [row.nye_metoder]
-            if not any(method in text.upper() for text in (*cited, getattr(row, "why", ""))):
+            if not any(cites.search(text.upper()) for text in (*cited, getattr(row, "why", ""))):
                 continue
         out.append(row)
     return out

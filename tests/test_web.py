@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import logging
 import shutil
 import threading
@@ -637,3 +638,104 @@ def test_the_same_alteration_in_two_reports_keeps_each_reports_own_origin(embedd
         first["origin"] == "alterations[0] item 1" and second["origin"] == "alterations[1] item 1"
     )
     assert first["options"] == second["options"] and first["options"]
+
+
+# -- what a review of the web code found (each failed before its fix) ---------------------------
+
+
+def test_a_bgzip_upload_is_read_whole(embedded_client):
+    """bgzip (which writes .vcf.gz and .maf.gz) makes many gzip members: every one is read."""
+    lines = (PATIENT / "patient.maf").read_bytes().splitlines(keepends=True)
+    packed = b"".join(gzip.compress(b"".join(lines[i : i + 2])) for i in range(0, len(lines), 2))
+    assert packed.count(b"\x1f\x8b") > 2
+    r = embedded_client.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                             files={"file": ("patient.maf.gz", packed)})  # fmt: skip
+    whole = embedded_client.post("/api/v1/report/upload", data={"tumour": "COAD"},
+                                 files={"file": ("patient.maf", b"".join(lines))})  # fmt: skip
+    assert r.status_code == 200, r.text
+    names = [a["name"] for a in r.json()["alterations"]]
+    assert names == [a["name"] for a in whole.json()["alterations"]] and len(names) >= 3
+
+
+def test_a_chunked_body_over_the_limit_is_a_413(embedded_demo):
+    app = create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo),
+                                   limits=Limits(upload_bytes=3_000)))  # fmt: skip
+
+    def chunks():  # no Content-Length: sent chunked
+        for _ in range(30):
+            yield b"BRAF V600E\n" * 10_000
+
+    with TestClient(app) as c:
+        error(c.post("/api/v1/report", content=chunks(), headers={
+            "content-type": "application/json"}), 413, "too_large", "body")  # fmt: skip
+        head = (
+            b'--b\r\nContent-Disposition: form-data; name="tumour"\r\n\r\nCOAD\r\n--b\r\n'
+            b'Content-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+        )
+
+        def upload():
+            yield head
+            yield from chunks()
+
+        error(
+            c.post(
+                "/api/v1/report/upload",
+                content=upload(),
+                headers={"content-type": "multipart/form-data; boundary=b"},
+            ),
+            413,
+            "too_large",
+            "body",
+        )
+        assert c.get("/healthz").json()["status"] == "ok"  # and the server goes on
+
+
+def test_the_alteration_limit_counts_what_the_items_hold(embedded_demo):
+    app = create_app(ServeSettings(store=StoreConfig(store_dir=embedded_demo),
+                                   limits=Limits(alterations=3)))  # fmt: skip
+    with TestClient(app) as c:
+        error(c.post("/api/v1/report", json={"tumour": "COAD", "alterations": [
+            "BRAF V600E; KRAS G12C; EGFR L858R; TP53 R175H"]}), 413, "too_many_rows",
+            "alterations")  # fmt: skip
+        ok = c.post("/api/v1/report", json={"tumour": "COAD", "alterations": ["BRAF V600E"]})
+        assert ok.status_code == 200
+
+
+def test_a_method_id_filter_matches_the_whole_id(client):
+    cited = client.get("/api/v1/coverage", params={"method_id": "ID2020_106"}).json()
+    assert cited["total"] > 0
+    assert client.get("/api/v1/coverage", params={"method_id": "ID2020_10"}).json()["total"] == 0
+    assert client.get("/api/v1/coverage", params={"method_id": "ID2020_1"}).json()["total"] == 0
+
+
+def test_a_large_report_downloads(embedded_client):
+    """The download posts the report's JSON back: more than Starlette's 1 MiB per form field."""
+    many = ["BRAF V600E", "KRAS G12C", "EGFR L858R", "EML4::ALK", "ERBB2 amplification",
+            "PIK3CA E545K", "NRAS Q61K", "MET exon 14 skipping", "BRCA2 mutation", "MSI-H",
+            "IDH1 R132H", "EGFR exon 19 deletion", "ROS1 fusion", "RET fusion", "NTRK1 fusion",
+            "BRAF V600K", "KRAS G12D", "PIK3CA H1047R", "ESR1 D538G", "AKT1 E17K"]  # fmt: skip
+    report = embedded_client.post("/api/v1/report", json={"tumour": "NSCLC",
+                                                           "alterations": many}).json()  # fmt: skip
+    report["alterations"] *= 4  # the report of a patient with about 80 alterations
+    text = json.dumps(report)
+    assert len(text) > 1_200_000, len(text)
+    r = embedded_client.post("/report/download", data={"report": text, "format": "json"})
+    assert r.status_code == 200, r.text[:300]
+    assert r.json() == report
+
+
+def test_healthz_tells_no_error_text(embedded_client):
+    assert set(embedded_client.get("/healthz").json()) == {
+        "status", "backend", "loaded_at", "refreshes", "degraded"}  # fmt: skip
+
+
+@pytest.mark.neo4j
+def test_a_load_committing_batch_by_batch_still_publishes_a_new_state(neo4j_demo):
+    """A load over the atomic limit commits batch by batch: afterwards the counter has moved
+    (and is even), so a server refreshes."""
+    with Neo4jStore(neo4j_demo, read_only=False) as store:
+        before = store.publication()
+        with store.publishing(atomic=False):
+            assert store.publication() == before  # nothing claimed while batches commit
+        after = store.publication()
+    assert after == before + 2 and after % 2 == 0

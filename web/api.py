@@ -169,7 +169,7 @@ def gaps(
     drug: OptText = None,
     method_id: OptText = None,
     as_of: AsOf = None,
-    limit: Annotated[int, Query(ge=0, le=10_000, description="Rows per gap (0: the limit)")] = 0,
+    limit: Annotated[int, Query(ge=0, le=10_000, description="Rows per gap (0: all)")] = 0,
 ) -> Any:
     """Documentation gaps for HTA staff (e.g. clinical evidence without a Nye Metoder decision),
     filtered by tumour type (and its subtypes), drug and method id."""
@@ -243,7 +243,12 @@ class ReportRequest(BaseModel):
     sample: str | None = Field(default=None, max_length=100)
 
 
-@router.post("/report", response_model=BoardReport, tags=["report"])
+@router.post(
+    "/report",
+    response_model=BoardReport,
+    tags=["report"],
+    responses={413: {"model": ErrorResponse, "description": "over the alteration limit"}},
+)
 def report(request: Request, body: ReportRequest) -> Any:
     """The tumour-board report for a patient's alterations in a tumour type: each alteration
     matched at every granularity, options tiered with reasons, approvals, the Nye Metoder status,
@@ -257,6 +262,10 @@ def report(request: Request, body: ReportRequest) -> Any:
         except InputFileError as exc:  # typed text, not a file: an invalid field
             raise ApiError(422, "invalid_request", f"alterations[{i}]: {exc.reason}",
                            field=f"alterations[{i}]") from None  # fmt: skip
+    cap = limits(request).alterations
+    if len(observed) > cap:  # each item may hold several ("BRAF V600E; KRAS G12C")
+        raise ApiError(413, "too_many_rows", f"alterations: {len(observed):,} alterations, over "
+                       f"the limit of {cap:,} for one patient", field="alterations")  # fmt: skip
     with service.graph(request) as snap:
         return service.json_response(service.answer(
             lambda: service.board(snap, observed, body.tumour, body.sample or "patient"),

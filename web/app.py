@@ -26,7 +26,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_loader.backends import StoreConfig
-from web.errors import ApiError, ErrorBody
+from ontology.errors import OncographError
+from web.errors import ApiError, ErrorBody, from_oncograph
 
 log = logging.getLogger("oncograph.web")
 HERE = Path(__file__).parent
@@ -85,12 +86,17 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
+        # Starlette stops a body at the limit as it arrives, whatever its headers say (a chunked
+        # upload has no Content-Length): 413, answered as too_large below
+        max_body_size=settings.limits.upload_bytes + 1_000_000,
         title="oncograph",
         version=_version(),
         summary="Cancer biomarkers, targeted drugs, approvals, Norwegian reimbursement "
         "(Nye Metoder), trial arms and outcomes, for tumour boards and HTA staff",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        # FastAPI's browsable docs load their script from a CDN: not inside a hospital network,
+        # and not under this app's Content-Security-Policy; the document is the contract
+        docs_url=None,
         redoc_url=None,
     )
     app.state.holder = holder
@@ -112,10 +118,24 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["service"], summary="Liveness and the served state")
     def healthz(request: Request) -> dict[str, Any]:
-        return {"status": "ok", **request.app.state.holder.status()}
+        status = request.app.state.holder.status()
+        # open to the load balancer: no error text (paths, URIs); /sources has it, signed in
+        return {
+            "status": "ok",
+            "backend": status["backend"],
+            "loaded_at": status["loaded_at"],
+            "refreshes": status["refreshes"],
+            "degraded": bool(status["last_error"]),
+        }
 
     _middleware(app, settings)
     _handlers(app)
+    # an upload stays in memory up to the limit (Starlette spools a file part over 1 MiB to a
+    # temporary file otherwise: patient data on disk, if only for the request)
+    from starlette.formparsers import MultiPartParser
+
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size,
+                                         settings.limits.upload_bytes + 1)  # fmt: skip
     return app
 
 
@@ -197,6 +217,11 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
+        if status == 413:  # the body limit (max_body_size), met while the body was read
+            body = ErrorBody(code="too_large", field="body", message="body: the request body is "
+                             "over the limit of "
+                             f"{request.app.max_body_size / 1_000_000:g} MB")  # fmt: skip
+            return _error(413, body) if _is_api(request) else error_page(request, 413, body)
         if status == 400:  # a body Starlette cannot parse (bad JSON bytes, broken multipart)
             status, code = 422, "invalid_request"
             body = ErrorBody(code=code, field="body", message=f"body: {exc.detail}")
@@ -207,10 +232,22 @@ def _handlers(app: FastAPI) -> None:
             return _error(status, body)
         return error_page(request, status, body)
 
+    @app.exception_handler(OncographError)
+    async def project_error(request: Request, exc: OncographError) -> Response:
+        # a store error or a time limit met outside an answer's own handling: 503, 408, ...
+        error = from_oncograph(exc)
+        if _is_api(request):
+            return _error(error.status, error.body)
+        return error_page(request, error.status, error.body)
+
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:
-        # the traceback, not the request (which may hold a patient's alterations)
-        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        # where it failed, not what it was given: the message can quote a patient file's cell
+        import traceback
+
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("internal error %s on %s %s\n%s", type(exc).__name__, request.method,
+                  request.url.path, frames)  # fmt: skip
         body = ErrorBody(code="internal", message=f"internal error ({type(exc).__name__}); "
                          "the server log has the traceback")  # fmt: skip
         return _error(500, body) if _is_api(request) else error_page(request, 500, body)

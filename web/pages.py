@@ -134,24 +134,24 @@ async def report_page(
 
 
 @router.post("/report/download")
-def report_download(
-    request: Request,
-    report: Annotated[str, Form(max_length=20_000_000)],
-    format: Annotated[str, Form(pattern="^(html|json|pptx)$")] = "html",
-) -> Response:
-    """The report on the screen, as a file (rendered from the report itself)."""
+async def report_download(request: Request) -> Response:
+    """The report on the screen, as a file (rendered from the report itself). The form is read
+    here with a part limit of the body's (Starlette's default of 1 MiB per field would refuse the
+    report of a patient with many alterations)."""
+    limit = request.app.state.limits.upload_bytes
+    form = await request.form(max_part_size=limit)
+    report, fmt = form.get("report"), form.get("format") or "html"
+    if not isinstance(report, str) or not report:
+        raise ApiError(422, "invalid_request", "report: missing", field="report")
+    if fmt not in ("html", "json", "pptx"):
+        raise ApiError(422, "invalid_request", f"format: {fmt!r} is not html, json or pptx",
+                       field="format")  # fmt: skip
     try:
         result = BoardReport.model_validate_json(report)
     except ValidationError as exc:
         raise ApiError(422, "invalid_request", f"report: not a report ({exc.error_count()} "
                        "errors)", field="report") from None  # fmt: skip
-    response = service.report_response(result, format)
-    if format == "json":
-        name = response.headers.get("content-disposition") or ""
-        response.headers["Content-Disposition"] = name or (
-            f'attachment; filename="oncograph_{result.tumour_code}.json"'
-        )
-    return response
+    return await run_in_threadpool(service.report_response, result, str(fmt), True)
 
 
 # -- HTA -----------------------------------------------------------------------------------------

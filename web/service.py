@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -66,13 +68,19 @@ def cached(snap: Snapshot, key: tuple, compute: Callable[[], T]) -> T:
     """An answer computed once per snapshot and key (the snapshot is one state of the graph, so
     the answer cannot change under it); at most ANSWER_CACHE_SIZE, the oldest dropped first."""
     store: dict[tuple, Any] = snap.memo("web_answers", dict)
-    if key in store:
-        return store[key]
+    hit = store.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
     value = compute()
-    if len(store) >= ANSWER_CACHE_SIZE:
-        store.pop(next(iter(store)), None)
-    store[key] = value
+    with _CACHE_LOCK:  # requests run in threads: evicting while another inserts
+        if len(store) >= ANSWER_CACHE_SIZE:
+            store.pop(next(iter(store)), None)
+        store[key] = value
     return value
+
+
+_MISSING = object()
+_CACHE_LOCK = threading.Lock()
 
 
 def json_response(model: BaseModel) -> Response:
@@ -159,8 +167,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60].strip("_") or "patient"
 
 
-def report_response(result: BoardReport, fmt: str) -> Response:
-    """The report as JSON, a self-contained HTML page or a PowerPoint deck (a download)."""
+def report_response(result: BoardReport, fmt: str, download: bool = False) -> Response:
+    """The report as JSON (an attachment if ``download``), a self-contained HTML page or a
+    PowerPoint deck (attachments)."""
     name = f"oncograph_{_slug(result.sample)}_{_slug(result.tumour_code)}"
     if fmt == "html":
         from queries.report import render_html
@@ -170,7 +179,10 @@ def report_response(result: BoardReport, fmt: str) -> Response:
         from queries.office import board_pptx
 
         return Response(board_pptx(result), media_type=PPTX, headers=_attachment(f"{name}.pptx"))
-    return json_response(result)
+    response = json_response(result)
+    if download:
+        response.headers.update(_attachment(f"{name}.json"))
+    return response
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -188,6 +200,13 @@ def annotate_rows(request: Request, raw: RawFile, tumour: str | None,
     cap = request.app.state.limits.maf_rows
     use = holder(request).use()
     state = use.__enter__()
+    done: list[bool] = []
+
+    def release() -> None:  # once, whichever comes first: the last row, an error, or collection
+        if not done:
+            done.append(True)
+            use.__exit__(None, None, None)
+
     try:
         snap = state.snapshot
         code = (answer(lambda: find_tumour_type(snap, tumour), tumour=tumour).tumour_type.code
@@ -202,16 +221,19 @@ def annotate_rows(request: Request, raw: RawFile, tumour: str | None,
         except OncographError as exc:
             raise from_oncograph(exc, "body") from None
     except BaseException:
-        use.__exit__(None, None, None)
+        release()
         raise
 
     def rows() -> Iterator[list[str]]:
         try:
             yield from annotate_maf(snap, records, code, BatchStats(), raw.base_name)
         finally:
-            use.__exit__(None, None, None)
+            release()
 
-    return rows()
+    stream = rows()
+    # a client gone before the first row: the generator never starts, so its finally never runs
+    weakref.finalize(stream, release)
+    return stream
 
 
 def info(request: Request) -> Any:

@@ -76,6 +76,9 @@ class Served:
 class GraphHolder:
     """The current :class:`Served` state, refreshed when the store publishes a new one."""
 
+    STUCK_ODD = 120.0  # s: a Neo4j counter odd this long is a loader that died mid-commit
+    RETRY = 30.0  # s: a new state that failed to open is tried again after this
+
     def __init__(self, config: StoreConfig, timeout: float, interval: float = 1.0) -> None:
         self.config = config
         self.timeout = timeout
@@ -85,6 +88,9 @@ class GraphHolder:
         self._checked = 0.0
         self.refreshes = 0
         self.last_error: str | None = None
+        self._odd_since: float | None = None
+        self._failed_stamp: Any = None
+        self._failed_at = 0.0
         self._neo4j: GraphStore | None = None  # one driver for every Neo4j state
         self._current = self._open()
 
@@ -161,12 +167,23 @@ class GraphHolder:
         except Exception as exc:  # the file is being renamed, the server restarting: next time
             self.last_error = f"checking for a new state: {exc}"
             return False
-        if not force and (stamp == current.stamp or (isinstance(stamp, int) and stamp % 2)):
-            return False  # the same state, or a Neo4j commit in progress: not yet
+        now = time.monotonic()
+        if isinstance(stamp, int) and stamp % 2:  # a Neo4j commit in progress: not yet ...
+            self._odd_since = self._odd_since or now
+            if now - self._odd_since < self.STUCK_ODD:  # ... unless its loader died mid-commit
+                return False
+        else:
+            self._odd_since = None
+        if not force and stamp == current.stamp:
+            return False
+        if not force and stamp == self._failed_stamp and now - self._failed_at < self.RETRY:
+            return False  # this state failed to open a moment ago: not on every request
+
         try:
             fresh = self._open()
         except Exception as exc:  # keep serving what we have
             self.last_error = f"opening the new state: {type(exc).__name__}: {exc}"
+            self._failed_stamp, self._failed_at = stamp, now
             log.warning("keeping the served graph: %s", self.last_error)
             return False
         with self._lock:

@@ -1,9 +1,9 @@
 """Uploaded patient files, read in memory and never kept (docs/decisions.md 10).
 
-Starlette spools an upload over 1 MiB to an anonymous temporary file (unlinked when created, so
-it has no name on disk, and gone when the request ends); the bytes are read here, capped at the
-size limit while reading (a client that lies about its size is stopped at the limit, not after),
-un-gzipped with the same cap (a gzip bomb stops at the limit) and handed to the readers as a
+The app raises Starlette's multipart spool to the upload limit (web/app.py), so a file part stays
+in memory instead of a temporary file; FastAPI stops any body at the limit as it arrives. The
+bytes are read here, capped at the size limit while reading, un-gzipped with the same cap (a gzip
+bomb stops at the limit; every member of a bgzip file is read) and handed to the readers as a
 :class:`RawFile`. Nothing from a patient is written by oncograph or logged: log lines carry the
 method, the path without its query and the status (web/app.py).
 """
@@ -52,17 +52,25 @@ def raw_file(name: str, data: bytes, limit: int, field: str = "file") -> RawFile
 
 
 def _gunzip(name: str, data: bytes, limit: int, field: str) -> bytes:
-    d = zlib.decompressobj(wbits=31)
+    """Every gzip member in turn (bgzip, which writes .vcf.gz and .maf.gz, makes many members of
+    at most 64 KiB), never more than ``limit`` bytes unpacked."""
     out = bytearray()
+    rest = data
     try:
-        rest = data
-        while rest and not d.eof:
+        while rest:
+            d = zlib.decompressobj(wbits=31)
             out += d.decompress(rest, limit + 1 - len(out))
+            while d.unconsumed_tail and len(out) <= limit:
+                out += d.decompress(d.unconsumed_tail, limit + 1 - len(out))
             if len(out) > limit:
                 raise _too_large(field, limit, "unpacked")
-            rest = d.unconsumed_tail
-        if not d.eof:
-            raise zlib.error("the stream is cut short")
+            if not d.eof:
+                raise zlib.error("the stream is cut short")
+            rest = d.unused_data
+            if rest and rest[:2] != b"\x1f\x8b":
+                if rest.strip(b"\x00"):  # padding after the last member is allowed
+                    raise zlib.error("data after the last gzip member")
+                rest = b""
     except zlib.error as exc:
         raise ApiError(422, "bad_file", f"{name}: broken gzip data: {exc}", field=field,
                        file=name) from None  # fmt: skip

@@ -270,19 +270,26 @@ class Neo4jStore(GraphStore):
         with self._session(read=True) as session:
             return session.execute_read(_publication)
 
-    def _bump_publication(self) -> None:
+    def _bump_publication(self, step: int = 1) -> None:
         self._write(
             f"MERGE (p:{PUBLICATION_LABEL} {{id: 'publication'}}) "
-            "SET p.seq = coalesce(p.seq, 0) + 1 RETURN p.seq AS seq",
-            {},
+            "SET p.seq = coalesce(p.seq, 0) + $step RETURN p.seq AS seq",
+            {"step": step},
         )
 
     @contextlib.contextmanager
     def publishing(self, atomic: bool = True) -> Iterator[None]:
         """One explicit transaction for every write and read of the block (commit at the end,
         roll back on an error); ``atomic=False``: each batch commits on its own, as outside."""
-        if not atomic or self._tx is not None:
+        if self._tx is not None:
             yield
+            return
+        if not atomic:  # batches commit as they go; afterwards a new state for whoever caches
+            try:
+                yield
+            finally:
+                if not self.read_only:
+                    self._bump_publication(2)  # even and changed: a server refreshes
             return
         if self.read_only:
             raise ReadOnlyError("the store was opened read-only; loading needs a writable store")
