@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ontology.errors import InputFileError
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class RawFile:
                 column=column,
             ) from None
         return text.removeprefix("\ufeff")
+
+    def lines(self) -> list[str]:
+        """The file's lines as an editor numbers them: \\n, \\r\\n or \\r end a line (not the
+        form feeds, \\x85 or \\u2028 that ``str.splitlines`` also breaks at, which shifted line
+        numbers); like ``splitlines``, no empty line after the last line end."""
+        lines = _LINE_END.split(self.text())
+        return lines[:-1] if lines and not lines[-1] else lines
 
     def json(self, what: str = "") -> Any:
         """The file parsed as JSON; a syntax error gives file, line and column (and ``what`` was

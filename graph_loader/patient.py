@@ -23,28 +23,20 @@ from pathlib import Path
 
 from graph_loader.files import BadRow, RawFile, one_file
 from graph_loader.tables import read_table
+from graph_loader.tso500 import looks_like_tso500, read_tso500
 from ontology.errors import ConfigError, InputFileError
-from ontology.normalise import fusion, parse_protein_change
-from ontology.observed import MafRecord, Observed, observed_alteration, parse_list
-
-# VEP / SnpEff consequence terms that change the protein
-VCF_PROTEIN = re.compile(
-    r"missense|stop_gained|frameshift|inframe|stop_lost|start_lost|splice_(?:donor|acceptor)|"
-    r"protein_altering|disruptive_inframe|conservative_inframe",
+from ontology.normalise import fusion
+from ontology.observed import (
+    PROTEIN_CONSEQUENCE,
+    MafRecord,
+    Observed,
+    hgvsp,
+    observed_alteration,
+    parse_list,
 )
-
 
 MAF_COLUMNS = ("Hugo_Symbol", "HGVSp_Short")
 _SPACES = re.compile(r"\s+")
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def _lines(raw: RawFile) -> list[str]:
-    """The file's lines as an editor numbers them: \\n, \\r\\n or \\r end a line (not the form
-    feeds, \\x85 or \\u2028 that ``str.splitlines`` also breaks at, which shifted line numbers);
-    like ``splitlines``, no empty line after the last line end."""
-    lines = _LINE_END.split(raw.text())
-    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def maf_records(raw: RawFile, tumour_column: str | None = None) -> Iterator[MafRecord]:
@@ -88,7 +80,7 @@ def parse_vcf(raw: RawFile) -> list[Observed]:
     csq_fields: list[str] | None = None
     samples: list[str] = []
     out = []
-    for number, line in enumerate(_lines(raw), 1):
+    for number, line in enumerate(raw.lines(), 1):
         if line.startswith("##INFO=<ID=CSQ"):
             m = re.search(r"Format: ([^\"]+)", line)
             csq_fields = m.group(1).strip().split("|") if m else None
@@ -122,16 +114,13 @@ def parse_vcf(raw: RawFile) -> list[Observed]:
     return out
 
 
-def _hgvsp(value: str) -> str | None:
-    value = value.split(":", 1)[-1].replace("%3D", "=")
-    return value if value.startswith("p.") and parse_protein_change(value) else None
-
-
 def _from_csq(value: str, fields: list[str]) -> tuple[str, str] | None:
     entries = [dict(zip(fields, e.split("|"), strict=False)) for e in value.split(",")]
     entries.sort(key=lambda e: e.get("CANONICAL") != "YES")
     for e in entries:
-        if VCF_PROTEIN.search(e.get("Consequence", "")) and (p := _hgvsp(e.get("HGVSp", ""))):
+        if PROTEIN_CONSEQUENCE.search(e.get("Consequence", "")) and (
+            p := hgvsp(e.get("HGVSp", ""))
+        ):
             return e.get("SYMBOL", ""), p
     return None
 
@@ -139,7 +128,7 @@ def _from_csq(value: str, fields: list[str]) -> tuple[str, str] | None:
 def _from_ann(value: str) -> tuple[str, str] | None:
     for entry in value.split(","):
         parts = entry.split("|")
-        if len(parts) > 10 and VCF_PROTEIN.search(parts[1]) and (p := _hgvsp(parts[10])):
+        if len(parts) > 10 and PROTEIN_CONSEQUENCE.search(parts[1]) and (p := hgvsp(parts[10])):
             return parts[3], p
     return None
 
@@ -147,7 +136,7 @@ def _from_ann(value: str) -> tuple[str, str] | None:
 def parse_fusions(raw: RawFile) -> list[Observed]:
     """One fusion per line: ``EML4::ALK``, ``EML4-ALK`` or ``EML4<tab>ALK``."""
     out = []
-    for number, line in enumerate(_lines(raw), 1):
+    for number, line in enumerate(raw.lines(), 1):
         line = line.strip()
         if not line or line.startswith("#") or line.lower().startswith(("five", "gene")):
             continue
@@ -166,7 +155,7 @@ def parse_fusions(raw: RawFile) -> list[Observed]:
 def parse_copy_number(raw: RawFile) -> list[Observed]:
     """One call per line: ``ERBB2 amplification``, ``CDKN2A deletion`` (or gene<tab>call)."""
     out = []
-    for number, line in enumerate(_lines(raw), 1):
+    for number, line in enumerate(raw.lines(), 1):
         line = line.strip()
         if not line or line.startswith("#") or line.lower().startswith("gene"):
             continue
@@ -182,7 +171,7 @@ def parse_list_file(raw: RawFile) -> list[Observed]:
     """A list file (``BRAF V600E`` a line; ``;`` or ``,`` between several on one line): each
     alteration's origin is its line (``patient_list.txt:2``), and so is an error's."""
     out = []
-    for number, line in enumerate(_lines(raw), 1):
+    for number, line in enumerate(raw.lines(), 1):
         try:
             items = parse_list(line, raw.base_name)
         except InputFileError as exc:
@@ -201,13 +190,11 @@ def read_patient_file(path: str | Path | RawFile) -> dict[str, list[Observed]]:
 
 def _read_patient_file(raw: RawFile) -> tuple[dict[str, list[Observed]], list[str], list[str]]:
     """By sample, and a TSO500 file's measurements and skipped rows."""
-    from graph_loader import tso500  # it reads with this module's helpers: imported when used
-
     name = raw.base_name.lower().removesuffix(".gz")
     if name.endswith(".vcf"):
         observed = parse_vcf(raw)
-    elif tso500.looks_like_tso500(raw):
-        sample = tso500.read_tso500(raw)
+    elif looks_like_tso500(raw):
+        sample = read_tso500(raw)
         return {sample.sample: sample.observed}, sample.measurements, sample.skipped
     elif name.endswith((".maf", ".maf.txt")) or raw.text().lstrip().startswith(
         ("Hugo_Symbol", "#version")

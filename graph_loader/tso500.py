@@ -40,8 +40,8 @@ The format, as the public parsers and example files show it (reference only, not
 What is read, and the thresholds (the file carries numbers, no calls, for TMB and MSI):
 
 * small variants: gene and protein change (``p.(Val600Glu)`` -> ``p.Val600Glu``) when the
-  consequence changes the protein (patient.VCF_PROTEIN); synonymous, ``p.?``, ``p.(=)``, empty,
-  ``NA`` and genes outside the panel are skipped, each with its reason;
+  consequence changes the protein (``ontology.observed.PROTEIN_CONSEQUENCE``); synonymous,
+  ``p.?``, ``p.(=)``, empty, ``NA`` and genes outside the panel are skipped, each with its reason;
 * copy number: the file lists only called genes (the caller's cut-off is gene-specific, Illumina's
   DRAGEN TSO500 v2.6 output guide), so a listed gene is an amplification at a fold change above 1
   (or ``<DUP>``) and a deletion below 1 (or ``<DEL>``);
@@ -67,10 +67,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from graph_loader.files import RawFile
-from graph_loader.patient import VCF_PROTEIN, _hgvsp, _lines
 from ontology.errors import InputFileError
 from ontology.normalise import fusion, normalise_alteration, parse_protein_change
-from ontology.observed import Observed, observed_alteration
+from ontology.observed import PROTEIN_CONSEQUENCE, Observed, hgvsp, observed_alteration
 
 #: mutations per megabase: the FDA's TMB-H threshold for pembrolizumab (KEYNOTE-158, June 2020,
 #: FoundationOne CDx), also what MOAlmanac's "TMB-H (>= 10 mutations / Mb)" means
@@ -209,7 +208,7 @@ def _sections(raw: RawFile) -> tuple[list[_Section], str]:
     banner = ""
     current: _Section | None = None
     ended = 0  # the blank line that ended the last section
-    for number, line in enumerate(_lines(raw), 1):
+    for number, line in enumerate(raw.lines(), 1):
         cells = _cells(line)
         if not cells:  # a blank line ends a section
             if current is not None:
@@ -361,7 +360,7 @@ class _Reader:
             gene = self.gene(row.get("Gene", ""), line, s.name, what)
             if gene is None:
                 continue
-            if consequence and not VCF_PROTEIN.search(consequence):
+            if consequence and not PROTEIN_CONSEQUENCE.search(consequence):
                 self.skip(line, s.name, what, f"{_short(consequence)} does not change the protein")
                 continue
             text, why = _protein(pdot)
@@ -480,7 +479,7 @@ def _protein(pdot: str) -> tuple[str | None, str]:
     """``NP_004324.2:p.(Val600Glu)`` -> ``p.Val600Glu``, or None and why it is no alteration."""
     if pdot in MISSING:
         return None, "no protein change given (P-Dot Notation empty)"
-    found = _hgvsp(pdot)
+    found = hgvsp(pdot)
     if found is None:
         if "p.?" in pdot or "p.(?)" in pdot:
             return None, "protein change unknown (p.?)"

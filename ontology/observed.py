@@ -8,13 +8,32 @@ import re
 from dataclasses import dataclass
 
 from ontology.errors import InputFileError
-from ontology.normalise import AlterationConcept, fusion, normalise_alteration
+from ontology.normalise import (
+    AlterationConcept,
+    fusion,
+    normalise_alteration,
+    parse_protein_change,
+)
 
 # MAF Variant_Classification values that change the protein (others: silent, UTR, intron, ...)
 MAF_PROTEIN = frozenset({
     "Missense_Mutation", "Nonsense_Mutation", "Frame_Shift_Del", "Frame_Shift_Ins",
     "In_Frame_Del", "In_Frame_Ins", "Nonstop_Mutation", "Translation_Start_Site", "Splice_Site",
 })  # fmt: skip
+
+
+# VEP / SnpEff / TSO500 consequence terms that change the protein
+PROTEIN_CONSEQUENCE = re.compile(
+    r"missense|stop_gained|frameshift|inframe|stop_lost|start_lost|splice_(?:donor|acceptor)|"
+    r"protein_altering|disruptive_inframe|conservative_inframe",
+)
+
+
+def hgvsp(value: str) -> str | None:
+    """A protein change as an annotator writes it (``ENSP…:p.Val600Glu``, ``p.Asn999%3D``), or
+    None when it is not one."""
+    value = value.split(":", 1)[-1].replace("%3D", "=")
+    return value if value.startswith("p.") and parse_protein_change(value) else None
 
 
 @dataclass(frozen=True)

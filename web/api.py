@@ -87,7 +87,29 @@ class ServiceInfo(BaseModel):
 
 @router.get("/service-info", response_model=ServiceInfo, tags=["service"])
 def service_info(request: Request) -> ServiceInfo:
-    return service.info(request)
+    status = service.holder(request).status()
+    with service.graph(request) as snap:
+        releases = [
+            DataRelease(
+                source=s.id,
+                name=s.name,
+                version=s.version,
+                licence=s.licence,
+                last_load=s.last_run_status,
+            )
+            for s in list_sources(snap)
+        ]
+    return ServiceInfo(
+        id="no.connect.oncograph", name="oncograph",
+        type=ServiceType(group="no.connect", artifact="oncograph", version="1.0.0"),
+        description="Cancer biomarkers, targeted drugs, approvals, Norwegian reimbursement "
+        "(Nye Metoder), trial arms and outcomes as one graph",
+        organization=Organization(name=request.app.state.organization,
+                                  url=str(request.base_url)),
+        version=service.version(), environment=request.app.state.environment,
+        backend=status["backend"], data_releases=releases, snapshot_loaded_at=status["loaded_at"],
+        cypher_enabled=bool(request.app.state.allow_cypher),
+    )  # fmt: skip
 
 
 @router.get("/sources", response_model=list[SourceRow], tags=["service"])

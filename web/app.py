@@ -27,11 +27,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_loader.backends import StoreConfig
 from ontology.errors import OncographError
+from web import service
 from web.errors import ApiError, ErrorBody, from_oncograph
+from web.service import TOKEN_COOKIE
 
 log = logging.getLogger("oncograph.web")
 HERE = Path(__file__).parent
-TOKEN_COOKIE = "oncograph_token"
 OPEN_PATHS = ("/healthz", "/static/", "/login")
 
 
@@ -90,7 +91,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         # upload has no Content-Length): 413, answered as too_large below
         max_body_size=settings.limits.upload_bytes + 1_000_000,
         title="oncograph",
-        version=_version(),
+        version=service.version(),
         summary="Cancer biomarkers, targeted drugs, approvals, Norwegian reimbursement "
         "(Nye Metoder), trial arms and outcomes, for tumour boards and HTA staff",
         openapi_url="/api/v1/openapi.json",
@@ -251,12 +252,3 @@ def _handlers(app: FastAPI) -> None:
         body = ErrorBody(code="internal", message=f"internal error ({type(exc).__name__}); "
                          "the server log has the traceback")  # fmt: skip
         return _error(500, body) if _is_api(request) else error_page(request, 500, body)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("oncograph")
-    except PackageNotFoundError:
-        return "0+unknown"

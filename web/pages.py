@@ -279,14 +279,12 @@ def login(request: Request, token: Annotated[str, Form(max_length=500)],
           next: Annotated[str, Form(max_length=500)] = "/") -> Response:  # fmt: skip
     import hmac
 
-    from web.app import TOKEN_COOKIE
-
     expected = request.app.state.token
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         return page(request, "login.html", 401, next=next, failed=True)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict",
+    response.set_cookie(service.TOKEN_COOKIE, token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https")  # fmt: skip
     return response
 

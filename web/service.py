@@ -25,6 +25,7 @@ from web.errors import ApiError, from_oncograph
 from web.state import GraphHolder, Served
 
 T = TypeVar("T")
+TOKEN_COOKIE = "oncograph_token"  # a browser's token after /login
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -236,36 +237,12 @@ def annotate_rows(request: Request, raw: RawFile, tumour: str | None,
     return stream
 
 
-def info(request: Request) -> Any:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from queries import list_sources
-    from web.api import DataRelease, Organization, ServiceInfo, ServiceType
+def version() -> str:
+    """oncograph's own version (service-info, the OpenAPI document)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
 
     try:
-        own = version("oncograph")
+        return installed("oncograph")
     except PackageNotFoundError:
-        own = "0+unknown"
-    status = holder(request).status()
-    with graph(request) as snap:
-        releases = [
-            DataRelease(
-                source=s.id,
-                name=s.name,
-                version=s.version,
-                licence=s.licence,
-                last_load=s.last_run_status,
-            )
-            for s in list_sources(snap)
-        ]
-    return ServiceInfo(
-        id="no.connect.oncograph", name="oncograph",
-        type=ServiceType(group="no.connect", artifact="oncograph", version="1.0.0"),
-        description="Cancer biomarkers, targeted drugs, approvals, Norwegian reimbursement "
-        "(Nye Metoder), trial arms and outcomes as one graph",
-        organization=Organization(name=request.app.state.organization,
-                                  url=str(request.base_url)),
-        version=own, environment=request.app.state.environment, backend=status["backend"],
-        data_releases=releases, snapshot_loaded_at=status["loaded_at"],
-        cypher_enabled=bool(request.app.state.allow_cypher),
-    )  # fmt: skip
+        return "0+unknown"
