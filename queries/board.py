@@ -232,7 +232,6 @@ def match_patient(
     decisions, _ = decisions_in_force(snap, None)
     # an alteration's options in a tumour type are the same for every patient who has it: kept
     # per snapshot (a served one answers many patients; hotspots such as KRAS G12C recur)
-    cache: dict[tuple, AlterationResult] = snap.memo("board_matches", dict)
     out = []
     seen: set[str] = set()
     for obs in observed:
@@ -241,11 +240,14 @@ def match_patient(
             continue
         seen.add(concept.id)
         key = (concept.id, concept.normalised, tumour_code, tuple(ancestors), solid)
-        result = cache.get(key)
-        if result is None:
-            result = _match_one(snap, obs, concept, tumour_code, ancestors, solid, decisions)
-            if len(cache) < MATCH_CACHE_SIZE:
-                cache[key] = result
+        result = snap.keep(
+            "board matches",
+            key,
+            lambda obs=obs, concept=concept: _match_one(
+                snap, obs, concept, tumour_code, ancestors, solid, decisions
+            ),
+            MATCH_CACHE_SIZE,
+        )
         out.append(result.model_copy(update={"observed": _observed_text(obs),
                                              "origin": obs.origin}))  # fmt: skip
     return out

@@ -20,7 +20,7 @@ import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -176,6 +176,7 @@ class PredictiveRow:
     therapy: str | None
 
 
+_MISSING = object()
 F = TypeVar("F", bound=Fact)
 T = TypeVar("T")
 
@@ -215,14 +216,12 @@ class Snapshot:
     def __init__(self, runner: CypherRunner, cache_reads: bool = False) -> None:
         self.runner = runner
         self._memo: dict[str, Any] = {}
+        self._kept: dict[str, dict[Hashable, Any]] = {}
+        self._kept_lock = threading.Lock()
         # A served snapshot (``oncograph serve``) also keeps the answers of oncograph's own
         # fixed reads made after warm-up (tumour and gene lookups, ...), so that every answer it
-        # gives comes from the state it was warmed on and repeats cost no round trip. Bounded:
-        # the keys are catalog statements with a user's parameters.
-        self._reads: dict[tuple[str, str], list[dict[str, Any]]] | None = (
-            {} if cache_reads else None
-        )
-        self._reads_lock = threading.Lock()
+        # gives comes from the state it was warmed on and repeats cost no round trip.
+        self.cache_reads = cache_reads
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A derived answer computed once per snapshot (arm outcome summaries, ...)."""
@@ -230,20 +229,30 @@ class Snapshot:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def keep(self, kind: str, key: Hashable, compute: Callable[[], T], size: int) -> T:
+        """An answer by its parameters, computed once per snapshot: at most ``size`` of each
+        ``kind``, the oldest dropped first (the keys hold users' parameters, so they are
+        bounded). Safe from several threads (two may compute the same answer once each)."""
+        store = self._kept.setdefault(kind, {})
+        hit = store.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        value = compute()
+        with self._kept_lock:
+            if len(store) >= size:
+                store.pop(next(iter(store)), None)
+            store[key] = value
+        return value
+
     READ_CACHE_SIZE = 20_000
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        if self._reads is None:
+        if not self.cache_reads:
             return self.runner.read(cypher, params)
         key = (cypher, json.dumps(params or {}, sort_keys=True, default=str))
-        hit = self._reads.get(key)
-        if hit is None:
-            hit = self.runner.read(cypher, params)
-            with self._reads_lock:
-                if len(self._reads) >= self.READ_CACHE_SIZE:
-                    self._reads.pop(next(iter(self._reads)))  # the oldest
-                self._reads[key] = hit
-        return [dict(r) for r in hit]  # callers may change their rows
+        rows = self.keep("reads", key, lambda: self.runner.read(cypher, params),
+                         self.READ_CACHE_SIZE)  # fmt: skip
+        return [dict(r) for r in rows]  # callers may change their rows
 
     # -- refresh --------------------------------------------------------------------------------
     @cached_property
@@ -273,8 +282,7 @@ class Snapshot:
             for name in PARTS:  # a load published meanwhile: read it all again
                 self.__dict__.pop(name, None)
             self._memo.clear()
-            if self._reads is not None:
-                self._reads.clear()
+            self._kept.clear()
             time.sleep(min(0.05 * 2**attempt, 1.0))
         return self
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,21 +66,8 @@ ANSWER_CACHE_SIZE = 4096
 
 def cached(snap: Snapshot, key: tuple, compute: Callable[[], T]) -> T:
     """An answer computed once per snapshot and key (the snapshot is one state of the graph, so
-    the answer cannot change under it); at most ANSWER_CACHE_SIZE, the oldest dropped first."""
-    store: dict[tuple, Any] = snap.memo("web_answers", dict)
-    hit = store.get(key, _MISSING)
-    if hit is not _MISSING:
-        return hit
-    value = compute()
-    with _CACHE_LOCK:  # requests run in threads: evicting while another inserts
-        if len(store) >= ANSWER_CACHE_SIZE:
-            store.pop(next(iter(store)), None)
-        store[key] = value
-    return value
-
-
-_MISSING = object()
-_CACHE_LOCK = threading.Lock()
+    the answer cannot change under it); at most ANSWER_CACHE_SIZE."""
+    return snap.keep("web answers", key, compute, ANSWER_CACHE_SIZE)
 
 
 def json_response(model: BaseModel) -> Response:

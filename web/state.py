@@ -52,11 +52,6 @@ class LockedRunner:
         with self._lock:
             return self.store.run(cypher, params)
 
-    def publication(self) -> int | None:
-        counter = getattr(self.store, "publication", None)
-        with self._lock:
-            return counter() if counter else None
-
 
 @dataclass
 class Served:
@@ -104,7 +99,7 @@ class GraphHolder:
     def _stamp(self, served: Served | None = None) -> Any:
         if self.config.neo4j is not None:
             assert served is not None
-            return LockedRunner(served.store).publication()
+            return served.store.publication()  # type: ignore[attr-defined]
         st = self._graph_file().stat()
         return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
@@ -116,7 +111,7 @@ class GraphHolder:
                 self._neo4j = open_store(self.config, read_only=True, timeout=self.timeout)
             store: GraphStore = self._neo4j
             runner: Any = store  # the driver pools connections; sessions are per statement
-            stamp = LockedRunner(store).publication()
+            stamp = store.publication()  # type: ignore[attr-defined]
         else:
             stamp = self._stamp()
             store = open_store(self.config, read_only=True, timeout=self.timeout)
