@@ -11,6 +11,8 @@ COPY web/ web/
 RUN python -m venv /opt/oncograph && /opt/oncograph/bin/pip install --quiet . \
     && useradd --system --uid 10001 --home-dir /nonexistent oncograph
 ENV PATH=/opt/oncograph/bin:$PATH
+# the root filesystem is read-only: matplotlib (dossier plots) keeps its font cache on /tmp
+ENV MPLCONFIGDIR=/tmp/matplotlib
 USER oncograph
 EXPOSE 8000
 CMD ["oncograph", "serve", "--host", "0.0.0.0", "--port", "8000"]

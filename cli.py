@@ -8,6 +8,7 @@ Store selection: ``--neo4j-uri`` / ``NEO4J_URI`` picks Neo4j (with ``NEO4J_USERN
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -536,6 +537,116 @@ def report(
         click.echo(render_html(result))
     elif fmt == "table":
         click.echo(result.render_table())
+
+
+@cli.command()
+@click.option("--arm", help="The cohort: TRIAL/COHORT (IMPRESS-SYNTHETIC/C05).")
+@click.option("--alteration", help='Or the combination: the biomarker ("ERBB2 amplification"),')
+@click.option("--tumour", help="its tumour type (OncoTree code or name)")
+@click.option("--therapy", help='and the therapy ("trastuzumab + pertuzumab").')
+@click.option("--list", "list_", is_flag=True, help="The index: every cohort, decision and gap.")
+@click.option(
+    "--all",
+    "all_",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write every cohort's dossier (HTML and XLSX) into this folder, with the index.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the dossier here: .html (and the XLSX beside it), .xlsx or .json.",
+)
+@click.option("--exact", is_flag=True, help="Exact small counts and per-patient rows (internal).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_obj
+def dossier(
+    settings: Settings,
+    arm: str | None,
+    alteration: str | None,
+    tumour: str | None,
+    therapy: str | None,
+    list_: bool,
+    all_: Path | None,
+    output: Path | None,
+    exact: bool,
+    fmt: str,
+) -> None:
+    """The evidence dossier of one cohort (tumour type x biomarker x drug) for Nye Metoder: the
+    cohort and its two-stage history, outcomes with exact intervals and Kaplan-Meier curves, the
+    same combination in knowledge bases, labels, other cohorts and Nye Metoder, the gap, and
+    pay-for-performance weeks. For sharing unless --exact (counts of 1-4 shown as <5).
+
+    Examples: oncograph dossier --list; oncograph dossier --arm IMPRESS-SYNTHETIC/C05 --output
+    c05.html"""
+    from queries.dossier import dossier as make
+    from queries.dossier import dossier_index
+    from queries.dossier_render import (
+        dossier_xlsx,
+        render_dossier_html,
+        render_dossier_text,
+        render_index_html,
+    )
+    from queries.evidence import split_gene_alteration
+    from queries.output import render
+    from queries.snapshot import Snapshot
+
+    if sum(bool(x) for x in (arm, alteration, list_, all_)) != 1:
+        raise click.UsageError("give one of --arm, --alteration (with --tumour and --therapy), "
+                               "--list or --all")  # fmt: skip
+    with settings.open() as store:
+        snap = Snapshot(store)
+        if list_:
+            rows = dossier_index(snap)
+            text = (render_index_html(rows) if fmt == "html" else
+                    render([r.model_dump() for r in rows], fmt, max_width=60))  # fmt: skip
+            if output:
+                output.write_text(text + "\n", encoding="utf-8")
+                click.echo(f"wrote {output}")
+            else:
+                click.echo(text)
+            return
+        if all_:
+            all_.mkdir(parents=True, exist_ok=True)
+            rows = dossier_index(snap)
+            (all_ / "index.html").write_text(render_index_html(rows), encoding="utf-8")
+            for r in rows:
+                d = make(snap, r.arm_id, exact=exact)
+                stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", r.arm_id)
+                (all_ / f"{stem}.html").write_text(render_dossier_html(d), encoding="utf-8")
+                (all_ / f"{stem}.xlsx").write_bytes(dossier_xlsx(d))
+            click.echo(f"wrote {len(rows)} dossiers (HTML and XLSX) and index.html to {all_}")
+            return
+        combination = None
+        if alteration:
+            if not tumour or not therapy:
+                raise click.UsageError("--alteration needs --tumour and --therapy")
+            combination = split_gene_alteration(alteration)
+        d = make(snap, arm, alteration=combination, tumour=tumour, therapy=therapy, exact=exact)
+    if output:
+        suffix = output.suffix.lower()
+        if suffix == ".xlsx":
+            output.write_bytes(dossier_xlsx(d))
+            click.echo(f"wrote {output}")
+        elif suffix == ".json":
+            output.write_text(d.model_dump_json(indent=2), encoding="utf-8")
+            click.echo(f"wrote {output}")
+        else:
+            output.write_text(render_dossier_html(d), encoding="utf-8")
+            output.with_suffix(".xlsx").write_bytes(dossier_xlsx(d))
+            click.echo(f"wrote {output} and {output.with_suffix('.xlsx')}")
+        return
+    if fmt == "json":
+        click.echo(d.model_dump_json(indent=2))
+    elif fmt == "html":
+        click.echo(render_dossier_html(d))
+    else:
+        click.echo(render_dossier_text(d))
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from graph_loader.regulatory import split_substances
 from graph_loader.tables import checked_rows, parse_date, parse_flag, patient_rows
 from ontology.models import Trial, TrialArm
 from ontology.normalise import GeneIndex, TumourIndex
-from ontology.vocab import ArmStatus, Label, RelType, TherapyType
+from ontology.vocab import ArmStatus, Label, PaymentModel, RelType, TherapyType
 
 META = SourceMeta(
     name="cohorts",
@@ -38,6 +38,7 @@ def transform(
                                                            retrieved_at))  # fmt: skip
     collect = ConceptCollector(result, genes)
     seen: dict[str, int] = {}
+    expansions: dict[str, str] = {}
     for line, row, reject in checked_rows(raw.name, rows, result):
         trial, cohort = str(row["trial_id"]).strip(), str(row["cohort_id"]).strip()
         if not trial or not cohort:
@@ -66,10 +67,16 @@ def transform(
             opened = parse_date(row.get("opened"))
             closed = parse_date(row.get("closed"))
             synthetic = bool(parse_flag(row.get("synthetic")))
+            expansion_of, payment, weeks = _payment(row, trial)
         except ValueError as exc:
             reject("bad value", str(exc))
             continue
+        if opened and closed and closed < opened:
+            reject("bad value", f"closed {closed} is before opened {opened}", "closed")
+            continue
         seen[arm_id] = line
+        if expansion_of:
+            expansions[arm_id] = expansion_of
         collect.node(Trial(id=f"registry:{trial}", source_record_id=trial,
                            title=str(row.get("trial_title") or "").strip() or trial,
                            nct_id=trial if re.fullmatch(r"NCT\d{8}", trial) else None))  # fmt: skip
@@ -78,6 +85,8 @@ def transform(
             name=str(row.get("cohort_name") or "").strip() or cohort, status=ArmStatus(status_text),
             stage=stage, planned_size=planned, biomarker_text=str(row["alterations"]).strip(),
             synthetic=synthetic, valid_from=opened, valid_to=closed,
+            protocol=str(row.get("protocol") or "").strip() or None, expansion_of=expansion_of,
+            payment_model=payment, company_paid_weeks=weeks,
         ))  # fmt: skip
         collect.rel(RelType.HAS_ARM, Label.TRIAL, f"registry:{trial}", Label.TRIAL_ARM, arm_id)
         for concept in concepts:
@@ -91,7 +100,34 @@ def transform(
             kind = TherapyType.COMBINATION if len(drugs) > 1 else TherapyType.SINGLE
             collect.rel(RelType.GIVES, Label.TRIAL_ARM, arm_id, Label.THERAPY,
                         collect.therapy(drugs, kind))  # fmt: skip
+    for arm_id, expanded in sorted(expansions.items()):
+        if expanded not in seen:  # an earlier registry file may hold it: counted, not refused
+            collect.miss("expanded cohort", f"{expanded} (expansion_of of {arm_id})")
     return result
+
+
+#: IMPRESS-Norway's expansion cohorts: the company supplies the drug for the first 16 weeks
+COMPANY_PAID_WEEKS = 16
+
+
+def _payment(row: dict, trial: str) -> tuple[str | None, PaymentModel, int | None]:
+    """The cohort's expansion_of (an arm id in the same trial), payment model and company-paid
+    weeks. An expansion cohort is paid for performance unless the row says otherwise."""
+    expands = str(row.get("expansion_of") or "").strip()
+    expansion_of = (expands if "/" in expands else f"{trial}/{expands}") if expands else None
+    text = str(row.get("payment_model") or "").strip().lower()
+    if text and text not in {p.value for p in PaymentModel}:
+        raise ValueError(f"payment_model {row['payment_model']!r}; expected "
+                         f"{' or '.join(p.value for p in PaymentModel)}")  # fmt: skip
+    payment = PaymentModel(text) if text else (
+        PaymentModel.PAY_FOR_PERFORMANCE if expansion_of else PaymentModel.TRIAL)  # fmt: skip
+    weeks_text = str(row.get("company_paid_weeks") or "").strip()
+    if weeks_text and not (weeks_text.isdigit() and 0 < int(weeks_text) <= 520):
+        raise ValueError(f"company_paid_weeks {weeks_text!r}; expected whole weeks (1-520)")
+    weeks = int(weeks_text) if weeks_text else None
+    if payment is PaymentModel.PAY_FOR_PERFORMANCE and weeks is None:
+        weeks = COMPANY_PAID_WEEKS
+    return expansion_of, payment, weeks
 
 
 SOURCE = Source(

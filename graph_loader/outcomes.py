@@ -10,6 +10,7 @@ before anything else (a national identity number anywhere refuses the whole file
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +28,7 @@ from graph_loader.tables import (
 from ontology import two_stage as rules
 from ontology.models import Evidence, Outcome, Patient
 from ontology.normalise import GeneIndex, TumourIndex
-from ontology.vocab import Label, LevelFramework, RecistResponse, RelType
+from ontology.vocab import Label, LevelFramework, RecistResponse, RelType, StopReason
 from queries.snapshot import ArmFact
 
 META = SourceMeta(
@@ -109,6 +110,10 @@ def chunks(
             os_, os_event = parse_number(row.get("os_months")), parse_flag(row.get("os_event"))
             synthetic = bool(parse_flag(row.get("synthetic")))
             concepts = alterations_from_text(str(row.get("alterations") or ""), genes)
+            week16, end = parse_date(row.get("week16_date")), parse_date(row.get("treatment_end"))
+            followup = parse_date(row.get("last_followup"))
+            stop = _stop_reason(row.get("stop_reason"))
+            _check_times(start, week16, end, followup, pfs, os_)
         except ValueError as exc:
             reject("bad value", str(exc))
             continue
@@ -126,6 +131,7 @@ def chunks(
             id=outcome_id, source_record_id=outcome_id, treatment_start=start,
             best_response=response, evaluable=evaluable, benefit_week16=benefit, pfs_months=pfs,
             pfs_event=pfs_event, os_months=os_, os_event=os_event, synthetic=synthetic,
+            week16_date=week16, treatment_end=end, stop_reason=stop, last_followup=followup,
         ))  # fmt: skip
         collect.rel(RelType.HAS_OUTCOME, Label.PATIENT, patient_id, Label.OUTCOME, outcome_id)
         collect.rel(RelType.IN_ARM, Label.OUTCOME, outcome_id, Label.TRIAL_ARM, arm_id)
@@ -142,7 +148,7 @@ def chunks(
                             match.code)  # fmt: skip
             else:
                 collect.miss("tumour type", tumour)
-        if evaluable:
+        if evaluable and not (arms and arms[arm_id].expansion_of):  # the rule is for stages 1-2
             per_arm[arm_id].append((start or dt.date.max, pseudonym, benefit, synthetic))
         synthetic_arms[arm_id] = synthetic_arms.get(arm_id, True) and synthetic
     for arm_id, patients in sorted(per_arm.items()):
@@ -153,6 +159,34 @@ def chunks(
         _positive_arm(collect, arms[arm_id], decision, synthetic_arms.get(arm_id, False))
     result.rows_read, result.rejections = tally.rows_read, tally.rejections
     yield result
+
+
+def _stop_reason(value: Any) -> StopReason | None:
+    text = " ".join(str(value or "").strip().lower().replace("_", " ").split())
+    if not text:
+        return None
+    if text not in {r.value for r in StopReason}:
+        raise ValueError(f"stop_reason {value!r}; expected one of "
+                         f"{', '.join(r.value for r in StopReason)}")  # fmt: skip
+    return StopReason(text)
+
+
+def _check_times(
+    start: dt.date | None, week16: dt.date | None, end: dt.date | None,
+    followup: dt.date | None, pfs: float | None, os_: float | None,
+) -> None:  # fmt: skip
+    """Dates in order and survival times not negative, or ValueError saying which."""
+    for name, day in (("week16_date", week16), ("treatment_end", end),
+                      ("last_followup", followup)):  # fmt: skip
+        if start and day and day < start:
+            raise ValueError(f"{name} {day} is before treatment_start {start}")
+    if end and followup and followup < end:
+        raise ValueError(f"last_followup {followup} is before treatment_end {end}")
+    for name, months in (("pfs_months", pfs), ("os_months", os_)):
+        if months is not None and (months < 0 or not math.isfinite(months)):
+            raise ValueError(f"{name} {months} is negative or not a finite number")
+    if pfs is not None and os_ is not None and pfs > os_ + 0.05:  # rounding of months allowed
+        raise ValueError(f"pfs_months {pfs} is longer than os_months {os_}")
 
 
 def _positive_arm(

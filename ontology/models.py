@@ -20,10 +20,12 @@ from ontology.vocab import (
     AlterationKind,
     ArmStatus,
     Label,
+    PaymentModel,
     ProfileOperator,
     RecistResponse,
     RelType,
     RunStatus,
+    StopReason,
     TherapyType,
 )
 
@@ -264,6 +266,10 @@ class TrialArm(Node):
     excluded_alterations: list[str] = Field(default_factory=list)  # ids: "non-V600" -> BRAF V600
     tissue_agnostic: bool = False  # open to any solid tumour (basket arms)
     synthetic: bool = False  # from a generated, clearly synthetic file
+    protocol: str | None = None  # the protocol (and version) the cohort runs under
+    expansion_of: str | None = None  # arm id of the positive cohort this one expands
+    payment_model: PaymentModel | None = None  # registry cohorts: who pays for the drug
+    company_paid_weeks: int | None = None  # pay for performance: weeks the company supplies
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
 
@@ -286,6 +292,10 @@ class Outcome(Node):
     pfs_event: bool | None = None
     os_months: float | None = None
     os_event: bool | None = None
+    week16_date: dt.date | None = None  # the week-16 assessment (default: start + 16 weeks)
+    treatment_end: dt.date | None = None  # last day of treatment; None while on treatment
+    stop_reason: StopReason | None = None
+    last_followup: dt.date | None = None  # weeks on an ongoing treatment count up to this day
     treatment_class: str | None = None  # e.g. cBioPortal "Drug Type" (PD-1/PDL-1, CTLA4, Combo)
     agents: list[str] = Field(default_factory=list)  # drugs given, as the study names them
     synthetic: bool = False

@@ -35,6 +35,7 @@ _BIRTH_COLUMNS = re.compile(
     re.IGNORECASE,
 )
 SMALL = "<5"
+MIN_SHARED = 5  # the smallest count shared; a median or curve needs as many patients
 
 
 def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
@@ -105,6 +106,6 @@ def check_rows(file: str, rows: Iterable[tuple[int, dict[str, Any]]]) -> None:
 
 def suppress(count: int | None) -> int | str | None:
     """A count for sharing: 1-4 become ``"<5"`` (small-cell suppression); 0 and >= 5 stay."""
-    if count is None or count == 0 or count >= 5:
+    if count is None or count == 0 or count >= MIN_SHARED:
         return count
     return SMALL

@@ -9,6 +9,7 @@ cohorts``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 STAGE1_SIZE, STAGE1_MIN_BENEFIT = 8, 1
@@ -52,17 +53,53 @@ def two_stage(benefits: list[bool]) -> TwoStage:
     return TwoStage(CLOSED_STAGE2, 2, n, first8, first24)
 
 
-def median_survival(times: list[float], events: list[bool]) -> float | None:
-    """Kaplan-Meier median: the first time the survival estimate falls to 0.5 or below; None if
-    it never does (too few events) or there are no times."""
-    at_risk = len(times)
-    survival = 1.0
-    for t in sorted(set(times)):
-        deaths = sum(1 for x, e in zip(times, events, strict=True) if x == t and e)
-        leaving = sum(1 for x in times if x == t)
-        if deaths and at_risk:
-            survival *= 1 - deaths / at_risk
-            if survival <= 0.5:
-                return t
-        at_risk -= leaving
-    return None
+@dataclass(frozen=True)
+class Milestone:
+    day: dt.date | None  # None when a patient's dates are not known
+    event: str  # "stage 1 completed", "expanded to stage 2", "positive", "closed ..."
+    detail: str
+
+
+WEEK16 = dt.timedelta(weeks=16)
+
+
+def history(patients: list[tuple[dt.date | None, dt.date | None, bool]]) -> list[Milestone]:
+    """When the cohort reached each step of the two-stage rule, from its evaluable patients in
+    treatment order as (treatment start, week-16 assessment date, benefit). A step is reached when
+    the last assessment it needs is done: stage 1 when all of the first 8 have their week-16
+    assessment; "positive" when the 5th benefit among the first 24 is assessed (and stage 1 is
+    complete); a closure in stage 2 when all 24 are assessed. Without a week-16 date the
+    assessment counts as treatment start + 16 weeks."""
+
+    def assessed(start: dt.date | None, week16: dt.date | None) -> dt.date | None:
+        return week16 or (start + WEEK16 if start else None)
+
+    days = [assessed(s, w) for s, w, _ in patients]
+    benefits = [b for _, _, b in patients]
+
+    def last(items: list[dt.date | None]) -> dt.date | None:
+        return None if not items or None in items else max(d for d in items if d)
+
+    out: list[Milestone] = []
+    if len(patients) < STAGE1_SIZE:
+        return out
+    stage1 = last(days[:STAGE1_SIZE])
+    first8 = sum(benefits[:STAGE1_SIZE])
+    detail = f"{first8} of the first {STAGE1_SIZE} evaluable patients benefited"
+    out.append(Milestone(stage1, "stage 1 completed", detail))
+    if first8 < STAGE1_MIN_BENEFIT:
+        out.append(Milestone(stage1, CLOSED_STAGE1, "no benefit among the first 8"))
+        return out
+    out.append(Milestone(stage1, "expanded to stage 2",
+                         f"at least {STAGE1_MIN_BENEFIT} of {STAGE1_SIZE} benefited"))  # fmt: skip
+    window = list(zip(days[:STAGE2_SIZE], benefits[:STAGE2_SIZE], strict=True))
+    hits = [d for d, b in window if b]
+    if len(hits) >= STAGE2_MIN_BENEFIT:
+        known = sorted(hits, key=lambda d: d or dt.date.max)[STAGE2_MIN_BENEFIT - 1]
+        day = None if known is None or stage1 is None or None in hits else max(known, stage1)
+        out.append(Milestone(day, POSITIVE, f"{STAGE2_MIN_BENEFIT} benefits among the first "
+                             f"{STAGE2_SIZE} evaluable patients"))  # fmt: skip
+    elif len(patients) >= STAGE2_SIZE:
+        detail = f"{len(hits)} of {STAGE2_SIZE} benefited (needs {STAGE2_MIN_BENEFIT})"
+        out.append(Milestone(last(days[:STAGE2_SIZE]), CLOSED_STAGE2, detail))
+    return out

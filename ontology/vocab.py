@@ -245,6 +245,27 @@ class RecistResponse(StrEnum):
     NE = "NE"
 
 
+class StopReason(StrEnum):
+    """Why a patient's treatment in a cohort ended (outcome files, docs/cohorts.md)."""
+
+    PROGRESSION = "progression"
+    TOXICITY = "toxicity"
+    DEATH = "death"
+    PATIENT_DECISION = "patient decision"
+    CLINICIAN_DECISION = "clinician decision"
+    COMPLETED = "completed"
+    OTHER = "other"
+
+
+class PaymentModel(StrEnum):
+    """Who pays for the drug in a cohort: the trial (the company supplies it) or, in an
+    IMPRESS-Norway expansion cohort, pay for performance (the company supplies the first weeks,
+    the public health service pays on only for patients with clinical benefit at week 16)."""
+
+    TRIAL = "trial"
+    PAY_FOR_PERFORMANCE = "pay-for-performance"
+
+
 class ArmStatus(StrEnum):
     """Recruitment status of a trial arm (ClinicalTrials.gov terms, lower case)."""
 

@@ -22,11 +22,12 @@ from pydantic import BaseModel
 
 from ontology import two_stage as rules
 from ontology.normalise import AlterationConcept, normalise_alteration, with_broader
-from ontology.privacy import suppress
+from ontology.privacy import MIN_SHARED, suppress
 from ontology.vocab import ArmStatus
 from queries import find_gene, find_tumour_type
 from queries.catalog import CypherRunner, run_named
 from queries.snapshot import ArmFact, Snapshot, snapshot_of
+from queries.survival import KaplanMeier, kaplan_meier
 
 Count = int | str | None  # a count, or "<5" when suppressed
 OPEN = {ArmStatus.RECRUITING.value, ArmStatus.NOT_YET_RECRUITING.value}
@@ -40,10 +41,16 @@ def _count(n: int, exact: bool) -> Count:
     return n if exact else suppress(n)
 
 
-def _median(times: list[float], events: list[bool], exact: bool) -> float | None:
-    if not times or (not exact and len(times) < 5):
+def _km(times: list[float], events: list[bool], exact: bool) -> KaplanMeier | None:
+    """The Kaplan-Meier estimate, or None where a median would be suppressed (fewer than 5)."""
+    if not times or (not exact and len(times) < MIN_SHARED):
         return None
-    return rules.median_survival(times, events)
+    return kaplan_meier(times, events)
+
+
+def _median(times: list[float], events: list[bool], exact: bool) -> float | None:
+    km = _km(times, events, exact)
+    return km.median if km else None
 
 
 class ArmSummary(BaseModel):
@@ -58,11 +65,26 @@ class ArmSummary(BaseModel):
     benefit_week16: Count
     objective_responses: Count
     median_pfs_months: float | None = None
+    median_pfs_low: float | None = None  # its 95% interval (None: not reached or not shown)
+    median_pfs_high: float | None = None
     decision: str
 
 
-def arm_summaries(runner: CypherRunner, exact: bool = False) -> list[ArmSummary]:
-    rows = run_named(runner, "arm_outcomes")
+EXPANSION = "expansion cohort (the two-stage rule does not apply)"
+
+
+def arm_decision(arm: ArmFact | None, benefits: list[bool]) -> str:
+    """The cohort's decision: the two-stage rule's on its evaluable patients in treatment order;
+    an expansion cohort (of a positive one) is not decided by the rule."""
+    if arm is not None and arm.expansion_of:
+        return EXPANSION
+    return rules.two_stage(benefits).decision
+
+
+def arm_summaries(graph: Snapshot | CypherRunner, exact: bool = False) -> list[ArmSummary]:
+    snap = snapshot_of(graph)
+    snap_arms = snap.arms
+    rows = run_named(snap.runner, "arm_outcomes")
     by_arm: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_arm[r["arm_id"]].append(r)
@@ -72,8 +94,9 @@ def arm_summaries(runner: CypherRunner, exact: bool = False) -> list[ArmSummary]
         evaluable = [r for r in items if r["evaluable"]]
         evaluable.sort(key=lambda r: (r["treatment_start"] is None, r["treatment_start"],
                                       r["outcome_id"]))  # fmt: skip
-        decision = rules.two_stage([bool(r["benefit"]) for r in evaluable])
+        decision = arm_decision(snap_arms.get(arm_id), [bool(r["benefit"]) for r in evaluable])
         pfs = [r for r in items if r["pfs_months"] is not None]
+        km = _km([r["pfs_months"] for r in pfs], [bool(r["pfs_event"]) for r in pfs], exact)
         out.append(ArmSummary(
             arm_id=arm_id, arm=first["arm"], trial_id=first["trial_id"],
             status=first["status"] or "unknown", therapy=first["therapy"],
@@ -82,9 +105,10 @@ def arm_summaries(runner: CypherRunner, exact: bool = False) -> list[ArmSummary]
             benefit_week16=_count(sum(1 for r in evaluable if r["benefit"]), exact),
             objective_responses=_count(
                 sum(1 for r in items if r["best_response"] in ("CR", "PR")), exact),
-            median_pfs_months=_median([r["pfs_months"] for r in pfs],
-                                      [bool(r["pfs_event"]) for r in pfs], exact),
-            decision=decision.decision,
+            median_pfs_months=km.median if km else None,
+            median_pfs_low=km.median_low if km else None,
+            median_pfs_high=km.median_high if km else None,
+            decision=decision,
         ))  # fmt: skip
     return out
 

@@ -131,6 +131,8 @@ class ArmFact(Fact):
     excluded: frozenset[str] = frozenset()
     synthetic: bool = False
     outcomes: int = 0
+    expansion_of: str | None = None  # arm id of the positive cohort it expands
+    payment_model: str | None = None
 
 
 @dataclass(frozen=True)

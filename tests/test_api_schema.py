@@ -42,7 +42,7 @@ OPENAPI = "/api/v1/openapi.json"
 LOCAL = "http://127.0.0.1:8000"  # where `oncograph serve` listens by default
 ENDPOINTS = ("/service-info", "/sources", "/suggest", "/evidence", "/chain", "/gaps", "/coverage",
              "/decisions", "/decisions/{method_id}", "/report", "/report/upload", "/annotate",
-             "/cypher")  # fmt: skip
+             "/cypher", "/dossiers", "/dossier")  # fmt: skip
 OPERATIONS = (
     "GET /api/v1/service-info",
     "GET /api/v1/sources",
@@ -53,6 +53,8 @@ OPERATIONS = (
     "GET /api/v1/coverage",
     "GET /api/v1/decisions",
     "GET /api/v1/decisions/{method_id}",
+    "GET /api/v1/dossiers",
+    "GET /api/v1/dossier",
     "POST /api/v1/report",
     "POST /api/v1/report/upload",
     "POST /api/v1/annotate",
@@ -413,6 +415,10 @@ def _graph_cases(label: str, op: Any, client: TestClient) -> st.SearchStrategy[A
                        limit=_maybe(st.integers(1, 50)),
                        offset=_maybe(st.integers(0, 3000)))  # fmt: skip
         return query.map(lambda q: op.Case(query=q))
+    if label == "GET /api/v1/dossier":
+        arms = ["IMPRESS-SYNTHETIC/C05", "IMPRESS-SYNTHETIC/C08", "impress-synthetic/c01",
+                "NCT02465060:H", "IMPRESS-SYNTHETIC/C5"]  # fmt: skip
+        return _query(arm=_or_noise(arms)).map(lambda q: op.Case(query=q))
     if label == "GET /api/v1/suggest":
         q = _or_noise(["BRAF", "braf v", "melan", "NSCLC", "osim", "ID2017", "EGFR ex", "lung"])
         kinds = _maybe(st.lists(st.sampled_from(list(KINDS)), min_size=1, max_size=3))
@@ -478,7 +484,8 @@ def _annotate(op: Any, client: TestClient, damaged: tuple[bytes, str],
 GRAPH_OPERATIONS = ("GET /api/v1/chain", "GET /api/v1/evidence", "GET /api/v1/gaps",
                     "GET /api/v1/coverage", "GET /api/v1/suggest",
                     "GET /api/v1/decisions/{method_id}", "POST /api/v1/report",
-                    "POST /api/v1/report/upload", "POST /api/v1/annotate")  # fmt: skip
+                    "POST /api/v1/report/upload", "POST /api/v1/annotate",
+                    "GET /api/v1/dossier")  # fmt: skip
 
 
 @pytest.mark.parametrize("label", GRAPH_OPERATIONS)

@@ -89,7 +89,7 @@ def test_demo_loads_the_bundled_data_and_answers(run_any):
     reversed_ = "ALK fusion + crizotinib in NSCLC: ID2017_090 Er ikke innført 2018-04-23"
     assert reversed_ in result.output
     assert "load clinicaltrials@" in result.output and "TrialArm 32" in result.output
-    assert "load outcomes@" in result.output and "Patient 108" in result.output
+    assert "load outcomes@" in result.output and "Patient 120" in result.output
     positive = "ERBB2 amplification + pertuzumab + trastuzumab in COADREAD: IMPRESS-SYNTHETIC/C05"
     assert positive in result.output  # a positive synthetic cohort, no Nye Metoder decision
     again = run_any("demo")  # idempotent

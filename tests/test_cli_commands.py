@@ -60,6 +60,7 @@ EXPECTED_COMMANDS = {
     "chain",
     "gaps",
     "cohorts",
+    "dossier",
     "arms",
     "report",
     "annotate",

@@ -6,9 +6,11 @@ the app serves (on a real socket), picked up without a restart and without a fai
 from __future__ import annotations
 
 import gzip
+import html
 import io
 import json
 import logging
+import re
 import shutil
 import threading
 import time
@@ -441,6 +443,122 @@ def test_serve_refuses_a_wide_bind_without_a_token(tmp_path):
     result = CliRunner().invoke(cli, ["--store", str(tmp_path), "serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "give --token" in result.output and "--behind-proxy" in result.output
+
+
+# -- the cohort dossier (for sharing) -----------------------------------------------------------
+
+C05 = "IMPRESS-SYNTHETIC/C05"
+
+
+def test_the_dossier_index_lists_positive_cohorts_without_a_decision_first(client):
+    rows = client.get("/api/v1/dossiers").json()
+    ids = [r["arm_id"] for r in rows]
+    assert set(ids[:2]) == {C05, "IMPRESS-SYNTHETIC/C06"} and len(ids) > 2
+    for r in rows[:2]:
+        assert r["decision"] == "positive" and r["nye_metoder"] == "none for this indication"
+        assert r["synthetic"] is True and r["gap"].startswith("Positive cohort")
+    assert not [r for r in rows[2:] if r["decision"] == "positive"
+                and r["nye_metoder"] == "none for this indication"]  # fmt: skip
+    page = client.get("/dossiers")
+    assert page.status_code == 200 and '<a href="/dossiers">Dossier' in page.text  # the nav
+    links = re.findall(r'<a href="/dossier\?arm=([^"]+)">', page.text)
+    assert links == ids  # the same cohorts, in the same order, each linked to its dossier
+    for r in rows:
+        assert html.escape(r["gap"]) in page.text and html.escape(r["nye_metoder"]) in page.text
+
+
+def test_a_dossier_page_shows_the_gap_and_the_survival_plots(client):
+    answer = client.get("/api/v1/dossier", params={"arm": C05}).json()
+    assert answer["decision"] == "positive" and answer["cohort"]["arm_id"] == C05
+    assert answer["sharing"] is True and answer["synthetic"] is True
+    assert answer["gap"].startswith("Positive cohort") and "Nye Metoder" in answer["gap"]
+    assert answer["outcomes"]["pfs"]["shown"] and answer["outcomes"]["pfs"]["curve"]
+    # the web is for sharing: no parameter asks for the exact dossier
+    asked = client.get("/api/v1/dossier", params={"arm": C05.lower(), "exact": "true"}).json()
+    assert asked["sharing"] is True and asked["cohort"]["arm_id"] == C05
+    assert asked["payment"] is None or asked["payment"]["patients"] == []
+    page = client.get("/dossier", params={"arm": C05})
+    assert page.status_code == 200, page.text[:300]
+    text = page.text
+    assert html.escape(answer["gap"]) in text and "SYNTHETIC DATA" in text
+    main = text.split("<main>")[1].split("</main>")[0]
+    assert main.count('<figure class="km"><svg') == 2 and "<script" not in main
+    assert '<header class="top">' in text and 'class="dossier"' in text  # in the site's layout
+    assert "/dossier/download?arm=IMPRESS-SYNTHETIC/C05&amp;format=html" in text
+    assert "/dossier/download?arm=IMPRESS-SYNTHETIC/C05&amp;format=xlsx" in text
+    assert client.get("/dossier", follow_redirects=False).headers["location"] == "/dossiers"
+
+
+def _shared_counts(d: dict) -> Iterator[object]:
+    """Every count of a dossier's JSON (a number, or "<5" where suppressed)."""
+    o = d["outcomes"] or {}
+    yield from (o.get("treated"), o.get("evaluable"), o.get("not_evaluable"))
+    yield from (o.get("best_response") or {}).values()
+    for r in o.get("rates") or []:
+        yield from (r["k"], r["n"])
+    for s in (o.get("pfs"), o.get("os")):
+        if s:
+            yield from (s["patients"], s["events"], *(n for _, n in s["at_risk"]))
+    yield from (c["treated"] for c in d["other_cohorts"])
+    if d["payment"]:
+        yield d["payment"]["unknown"]
+        for g in d["payment"]["groups"]:
+            yield from (g["patients"], g["ongoing"])
+
+
+def test_no_count_of_1_to_4_in_a_shared_dossier(client):
+    for row in client.get("/api/v1/dossiers").json():
+        arm = row["arm_id"]
+        page = client.get("/dossier", params={"arm": arm})
+        assert page.status_code == 200, (arm, page.text[:300])
+        cells = [html.unescape(c).strip() for c in re.findall(r'<td class="num">([^<]*)</td>',
+                                                              page.text)]  # fmt: skip
+        assert cells, arm
+        assert not {"1", "2", "3", "4"} & set(cells), (arm, cells)
+        answer = client.get("/api/v1/dossier", params={"arm": arm}).json()
+        small = [n for n in _shared_counts(answer) if isinstance(n, int) and 0 < n < 5]
+        assert small == [], (arm, small)
+        assert answer["payment"] is None or answer["payment"]["patients"] == []
+
+
+def test_the_dossier_downloads_as_a_whole_page_and_a_workbook(client):
+    gap = client.get("/api/v1/dossier", params={"arm": C05}).json()["gap"]
+    page = client.get("/dossier/download", params={"arm": C05, "format": "html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    disposition = page.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="oncograph_dossier_IMPRESS-SYNTHETIC_C05')
+    assert disposition.endswith('.html"')
+    text = page.text
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert "<style>" in text and text.count("<svg") >= 2 and html.escape(gap) in text
+    assert "SYNTHETIC DATA" in text
+    assert "<script" not in text and "/static/" not in text  # self-contained, nothing to fetch
+    xlsx = client.get("/dossier/download", params={"arm": C05, "format": "xlsx"})
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.headers["content-type"]
+    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert "Rates" in book.sheetnames
+    rates = list(book["Rates"].iter_rows(values_only=True))
+    header = list(rates[0])
+    control = next(r for r in rates[1:] if str(r[header.index("outcome")]).startswith("Disease"))
+    assert (control[header.index("count")], control[header.index("of")]) == (5, 24)
+    assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]  # fmt: skip
+    bad = client.get("/dossier/download", params={"arm": C05, "format": "pdf"})
+    assert bad.status_code == 422 and "<html" in bad.text
+
+
+def test_an_unknown_cohort_is_an_error_with_suggestions(client):
+    body = error(client.get("/api/v1/dossier", params={"arm": "IMPRESS-SYNTHETIC/C5"}), 422,
+                 "unknown_concept", "arm")  # fmt: skip
+    assert any(s.startswith(C05) for s in body["suggestions"]), body
+    error(client.get("/api/v1/dossier"), 422, "invalid_request", "arm")
+    error(client.get("/api/v1/dossier", params={"arm": "C" * 201}), 422, "invalid_request", "arm")
+    page = client.get("/dossier", params={"arm": "IMPRESS-SYNTHETIC/C5"})
+    assert page.status_code == 422 and "unknown_concept" in page.text and C05 in page.text
+    assert '<ul class="suggestions">' in page.text
+    download = client.get("/dossier/download", params={"arm": "nope", "format": "xlsx"})
+    assert download.status_code == 422 and "<html" in download.text
 
 
 # -- pages ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The web app end to end in a real browser (Debian's chromium driven by Playwright, never a
 downloaded one): ``oncograph serve``'s app over the demo store, served by uvicorn on a free local
 port, and the user's steps: a search to the chain page, a patient file to the board report and
-its downloads, the HTA gap list and its workbook, a decision page, and printing.
+its downloads, the HTA gap list and its workbook, a decision page, a cohort's evidence dossier,
+and printing.
 
 Assertions are on what the user sees, checked against what the API answers for the same
 question. Full-page screenshots go to test-artifacts/web/ (git-ignored).
@@ -362,6 +363,56 @@ def test_a_decision_page_shows_its_status_and_what_it_was_matched_to(page: Page)
         why = next(v for k, v in facts.items() if k.startswith("Hvorfor"))
         assert why == (decision["biomarker_basis"] or "-")
     _shot(page, f"decision-{method_id}")
+
+
+# -- e2. a cohort's evidence dossier --------------------------------------------------------------
+
+
+def test_the_dossier_index_leads_to_a_cohorts_dossier_with_its_plots(
+    page: Page, tmp_path: Path
+) -> None:
+    arm = "IMPRESS-SYNTHETIC/C05"
+    page.goto("/")
+    page.locator("header.top nav a[href='/dossiers']").click()
+    page.wait_for_url("**/dossiers")
+    rows = page.locator("table#dossiers tbody tr")
+    index = _api(page, "/api/v1/dossiers")
+    assert rows.count() == len(index)
+    first = [rows.nth(i).get_attribute("data-arm") for i in range(2)]
+    assert set(first) == {arm, "IMPRESS-SYNTHETIC/C06"}, first  # positive, no decision: first
+
+    page.locator("table#dossiers a", has_text=arm).click()
+    page.wait_for_url(lambda url: "/dossier?arm=" in url)  # (a glob * stops at the "/")
+    answer = _api(page, "/api/v1/dossier", arm=arm)
+    expect(page.locator(".dossier #gap")).to_have_text(answer["gap"])
+    expect(page.locator(".dossier h1")).to_contain_text(arm)
+    expect(page.locator(".dossier .synthetic").first).to_contain_text("SYNTHETIC DATA")
+    plots = page.locator("figure.km svg")
+    assert plots.count() >= 2
+    for i in range(plots.count()):
+        expect(plots.nth(i)).to_be_visible()
+        box = plots.nth(i).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100, box
+    # the site's header and footer keep their own style beside the dossier's
+    assert page.evaluate("getComputedStyle(document.querySelector('header.top')).display") == "flex"
+    expect(page.locator("footer.bottom")).to_be_visible()
+    _shot(page, "dossier-IMPRESS-SYNTHETIC-C05")
+
+    saved = _download(page, "#download-html", tmp_path, ".html")
+    text = saved.read_text("utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html")
+    page.goto(saved.as_uri())  # the downloaded page, on its own, shows the same
+    expect(page.locator("#gap")).to_have_text(answer["gap"])
+    assert page.locator("figure.km svg").count() >= 2
+    book = _download_xlsx(page, arm, tmp_path)
+    assert "Rates" in book.sheetnames
+
+
+def _download_xlsx(page: Page, arm: str, folder: Path) -> Any:
+    from openpyxl import load_workbook
+
+    page.goto(f"/dossier?arm={arm}")
+    return load_workbook(_download(page, "#download-xlsx", folder, ".xlsx"))
 
 
 # -- f. printing ----------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ontology.errors import InputFileError, OncographError
+from ontology.errors import InputFileError, OncographError, UnknownConceptError
 from queries import SourceRow, list_sources
 from queries.board import BoardReport
+from queries.dossier import Dossier, IndexRow
 from queries.evidence import EvidenceAnswer
 from queries.hta import (
     GAPS,
@@ -32,6 +33,7 @@ from queries.hta import (
     GapAnswer,
 )
 from queries.search import KINDS, Suggestion
+from queries.snapshot import Snapshot
 from web import service
 from web.errors import COMMON, ApiError, ErrorResponse, from_oncograph
 from web.uploads import raw_file, read_upload
@@ -251,6 +253,60 @@ def decision(
         except UnknownConceptError as exc:
             raise ApiError(404, "not_found", str(exc), field="method_id",
                            suggestions=exc.suggestions) from None  # fmt: skip
+
+
+# -- the cohort dossier --------------------------------------------------------------------------
+# Only the dossier for sharing (small counts suppressed, no patient-level rows): the web is for
+# sharing, so nothing here asks queries.dossier for the exact one.
+
+
+def dossier_rows(snap: Snapshot) -> list[IndexRow]:
+    """Every cohort with its decision and gap (positive cohorts without a Nye Metoder decision
+    first), once per snapshot."""
+    from queries.dossier import dossier_index
+
+    return service.cached(snap, ("dossier index",), lambda: dossier_index(snap))
+
+
+def shared_dossier(snap: Snapshot, arm: str) -> Dossier:
+    """The shared dossier of cohort ``arm`` (``TRIAL/COHORT``, any case), once per snapshot,
+    cohort and day (it carries the day it was made); an unknown cohort is 422 unknown_concept
+    naming ``arm``, with suggestions."""
+    from queries.dossier import dossier as build
+    from queries.dossier import find_arm
+
+    try:
+        arm_id = find_arm(snap, arm).id  # the cached answers are keyed by the cohort's own id
+    except UnknownConceptError as exc:
+        raise from_oncograph(exc, "arm") from None
+    today = dt.date.today()
+    return service.answer(lambda: service.cached(
+        snap, ("dossier", arm_id, today), lambda: build(snap, arm_id, exact=False, today=today)
+    ))  # fmt: skip
+
+
+@router.get("/dossiers", response_model=list[IndexRow], tags=["hta"])
+def dossiers(request: Request) -> Any:
+    """Every trial cohort with outcomes or a registry entry, its two-stage decision, the Nye
+    Metoder decision for its indication and its gap in one sentence; positive cohorts without a
+    Nye Metoder decision first."""
+    with service.graph(request) as snap:
+        return dossier_rows(snap)
+
+
+@router.get("/dossier", response_model=Dossier, tags=["hta"])
+def dossier(
+    request: Request,
+    arm: Annotated[str, Query(min_length=1, max_length=200,
+                              description="The cohort, TRIAL/COHORT (IMPRESS-SYNTHETIC/C05)")],
+) -> Any:  # fmt: skip
+    """The evidence dossier of one cohort for Nye Metoder, for sharing: the cohort and its
+    two-stage decision, outcomes with exact intervals and Kaplan-Meier estimates, the same
+    combination elsewhere (evidence, EMA/FDA labels, other cohorts, Nye Metoder decisions), the
+    gap, pay-for-performance weeks and the sources. Counts of 1-4 are "<5", rates that would give
+    one away are left out, curves stop where fewer than 5 remain at risk."""
+    with service.graph(request) as snap:
+        return service.json_response(shared_dossier(snap, arm))
 
 
 # -- the tumour-board report ---------------------------------------------------------------------

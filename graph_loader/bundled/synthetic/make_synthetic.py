@@ -37,6 +37,32 @@ COHORTS = [
     ("C07", "FGFR2 amplified gastric", "STAD", "FGFR2 amplification", "erdafitinib",
      "recruiting", 14, {6, 12}),  # stage 2 ongoing
 ]  # fmt: skip
+# the expansion of the positive C05, paid for performance (the company supplies the first 16
+# weeks; the public pays on for patients with benefit at week 16): id, expanded cohort, patients,
+# who benefit, opened
+EXPANSION = ("C08", "ERBB2 amplified colorectal, expansion", "C05", 12,
+             {0, 1, 3, 4, 6, 8, 9}, dt.date(2025, 7, 1))  # fmt: skip
+PROTOCOL = "IMPRESS-SYNTHETIC protocol v1.0 (synthetic)"
+CUTOFF = dt.date(2026, 10, 31)  # the synthetic data cut-off
+
+
+def _course(
+    rng: random.Random, start: dt.date, pfs: float, progressed: bool, os_: float
+) -> list[str]:
+    """week16_date, treatment_end, stop_reason, last_followup of one patient: the week-16 scan a
+    few days either side of day 112; treatment stops at progression (a few at toxicity) and goes
+    on, censored, to the cut-off otherwise."""
+    week16 = start + dt.timedelta(days=112 + rng.randint(-4, 6))
+    followup = min(start + dt.timedelta(days=round(os_ * 30.44)), CUTOFF)
+    if not progressed:
+        return [week16.isoformat(), "", "", followup.isoformat()]
+    if rng.random() < 0.1:
+        end, reason = start + dt.timedelta(days=round(pfs * 30.44 * rng.uniform(0.4, 0.9))), \
+            "toxicity"  # fmt: skip
+    else:
+        end, reason = start + dt.timedelta(days=round(pfs * 30.44)), "progression"
+    end = min(end, CUTOFF)
+    return [week16.isoformat(), end.isoformat(), reason, max(followup, end).isoformat()]
 
 
 def main() -> None:
@@ -46,7 +72,8 @@ def main() -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["trial_id", "trial_title", "cohort_id", "cohort_name", "tumour",
                     "alterations", "therapy", "status", "stage", "planned_size", "opened",
-                    "closed", "synthetic"])  # fmt: skip
+                    "closed", "synthetic", "protocol", "expansion_of", "payment_model",
+                    "company_paid_weeks"])  # fmt: skip
         for cid, name, tumour, alts, therapy, status, n, _ in COHORTS:
             stage = 1 if n <= 8 else 2
             closed = "2025-06-30" if status == "closed" else ""
@@ -65,15 +92,28 @@ def main() -> None:
                     "2023-01-02",
                     closed,
                     "true",
+                    PROTOCOL,
+                    "",
+                    "trial",
+                    "",
                 ]
             )
+        cid, name, base, _, _, opened = EXPANSION
+        _, _, tumour, alts, therapy, *_ = next(c for c in COHORTS if c[0] == base)
+        w.writerow([TRIAL, "Synthetic basket trial (demo)", cid, name, tumour, alts, therapy,
+                    "recruiting", "", "", opened.isoformat(), "", "true", PROTOCOL, base,
+                    "pay-for-performance", 16])  # fmt: skip
     number = 0
+    # the optional columns of docs/cohorts.md come from their own generator, so the values of
+    # the columns above stay as they were
+    extra = random.Random(2027)
     with (HERE / "impress_outcomes_SYNTHETIC.csv").open("w", encoding="utf-8", newline="") as fh:
         fh.write(BANNER + "\n")
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["pseudonym", "trial_id", "cohort_id", "tumour", "alterations",
                     "treatment_start", "best_response", "evaluable", "benefit_week16",
-                    "pfs_months", "pfs_event", "os_months", "os_event", "synthetic"])  # fmt: skip
+                    "pfs_months", "pfs_event", "os_months", "os_event", "synthetic",
+                    "week16_date", "treatment_end", "stop_reason", "last_followup"])  # fmt: skip
         for cid, _, tumour, alts, _, _, n, benefit in COHORTS:
             start = dt.date(2023, 1, 9)
             rows = []
@@ -87,6 +127,7 @@ def main() -> None:
                              response, "true", "true" if good else "false", pfs,
                              "true" if rng.random() < 0.8 else "false", os_,
                              "true" if rng.random() < 0.5 else "false", "true"])  # fmt: skip
+                rows[-1] += _course(extra, start, pfs, rows[-1][10] == "true", os_)
                 start += dt.timedelta(days=19)
             if cid == "C06":  # one patient who stopped before the first scan: not evaluable
                 number += 1
@@ -106,10 +147,31 @@ def main() -> None:
                         1.2,
                         "true",
                         "true",
+                        "",
+                        (start + dt.timedelta(days=20)).isoformat(),
+                        "toxicity",
+                        (start + dt.timedelta(days=36)).isoformat(),
                     ]
                 )
             w.writerows(rows)
-    print(f"wrote {number} synthetic patients in {len(COHORTS)} cohorts")
+        cid, _, base, n, benefit, opened = EXPANSION
+        _, _, tumour, alts, *_ = next(c for c in COHORTS if c[0] == base)
+        start = opened + dt.timedelta(days=6)
+        for i in range(n):
+            number += 1
+            good = i in benefit
+            response = extra.choice(["PR", "SD", "SD"]) if good else "PD"
+            pfs = round(extra.uniform(4.5, 12.0) if good else extra.uniform(1.5, 3.9), 1)
+            os_ = round(pfs + extra.uniform(1.0, 8.0), 1)
+            to_cutoff = round((CUTOFF - start).days / 30.44, 1)
+            progressed = pfs <= to_cutoff  # otherwise on treatment at the cut-off: censored
+            pfs, os_ = min(pfs, to_cutoff), min(os_, to_cutoff)
+            row = [f"SYN-{number:04d}", TRIAL, cid, tumour, alts, start.isoformat(), response,
+                   "true", "true" if good else "false", pfs, str(progressed).lower(), os_,
+                   "true" if progressed and extra.random() < 0.3 else "false", "true"]  # fmt: skip
+            w.writerow(row + _course(extra, start, pfs, progressed, os_))
+            start += dt.timedelta(days=23)
+    print(f"wrote {number} synthetic patients in {len(COHORTS) + 1} cohorts")
 
 
 if __name__ == "__main__":
