@@ -10,6 +10,7 @@ cohorts``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 STAGE1_SIZE, STAGE1_MIN_BENEFIT = 8, 1
@@ -57,7 +58,15 @@ def two_stage(benefits: list[bool]) -> TwoStage:
 class Milestone:
     day: dt.date | None  # None when a patient's dates are not known
     event: str  # "stage 1 completed", "expanded to stage 2", "positive", "closed ..."
-    detail: str
+    template: str  # the detail, with "{benefits}" where the count goes
+    benefits: int | None = None  # patients who benefited, when the detail counts them
+
+    def detail(self, show: Callable[[int], object] = str) -> str:
+        """The detail with its count as ``show`` gives it (``ontology.privacy.suppress`` for a
+        shared document)."""
+        if self.benefits is None:
+            return self.template
+        return self.template.format(benefits=show(self.benefits))
 
 
 WEEK16 = dt.timedelta(weeks=16)
@@ -85,8 +94,8 @@ def history(patients: list[tuple[dt.date | None, dt.date | None, bool]]) -> list
         return out
     stage1 = last(days[:STAGE1_SIZE])
     first8 = sum(benefits[:STAGE1_SIZE])
-    detail = f"{first8} of the first {STAGE1_SIZE} evaluable patients benefited"
-    out.append(Milestone(stage1, "stage 1 completed", detail))
+    detail = f"{{benefits}} of the first {STAGE1_SIZE} evaluable patients benefited"
+    out.append(Milestone(stage1, "stage 1 completed", detail, first8))
     if first8 < STAGE1_MIN_BENEFIT:
         out.append(Milestone(stage1, CLOSED_STAGE1, "no benefit among the first 8"))
         return out
@@ -95,11 +104,12 @@ def history(patients: list[tuple[dt.date | None, dt.date | None, bool]]) -> list
     window = list(zip(days[:STAGE2_SIZE], benefits[:STAGE2_SIZE], strict=True))
     hits = [d for d, b in window if b]
     if len(hits) >= STAGE2_MIN_BENEFIT:
-        known = sorted(hits, key=lambda d: d or dt.date.max)[STAGE2_MIN_BENEFIT - 1]
-        day = None if known is None or stage1 is None or None in hits else max(known, stage1)
+        day = None  # some assessment undated: the day cannot be placed
+        if stage1 is not None and None not in hits:
+            day = max(sorted(hits)[STAGE2_MIN_BENEFIT - 1], stage1)
         out.append(Milestone(day, POSITIVE, f"{STAGE2_MIN_BENEFIT} benefits among the first "
                              f"{STAGE2_SIZE} evaluable patients"))  # fmt: skip
     elif len(patients) >= STAGE2_SIZE:
-        detail = f"{len(hits)} of {STAGE2_SIZE} benefited (needs {STAGE2_MIN_BENEFIT})"
-        out.append(Milestone(last(days[:STAGE2_SIZE]), CLOSED_STAGE2, detail))
+        detail = f"{{benefits}} of {STAGE2_SIZE} benefited (needs {STAGE2_MIN_BENEFIT})"
+        out.append(Milestone(last(days[:STAGE2_SIZE]), CLOSED_STAGE2, detail, len(hits)))
     return out

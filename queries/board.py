@@ -54,7 +54,7 @@ from ontology.observed import Observed
 from ontology.vocab import AlterationKind
 from queries import find_tumour_type
 from queries.catalog import CypherRunner
-from queries.cohorts import ArmOption, arm_summaries, match_arms
+from queries.cohorts import ArmOption, arm_results, match_arms
 from queries.hta import decisions_in_force, unstated
 from queries.snapshot import DecisionFact, Snapshot, snapshot_of
 
@@ -162,12 +162,6 @@ class BoardReport(BaseModel):
                     "conflict": "yes" if o.conflict else "",
                 })  # fmt: skip
         return rows
-
-
-def arm_results(snap: Snapshot) -> dict[str, Any]:
-    """Each arm's outcome summary (small counts suppressed, as shared), computed once per
-    snapshot."""
-    return snap.memo("arm_results", lambda: {s.arm_id: s for s in arm_summaries(snap)})
 
 
 def tier(option_evidence: list[EvidenceItem], approvals: list[ApprovalItem]) -> tuple[str, str]:

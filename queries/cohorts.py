@@ -113,6 +113,12 @@ def arm_summaries(graph: Snapshot | CypherRunner, exact: bool = False) -> list[A
     return out
 
 
+def arm_results(snap: Snapshot) -> dict[str, ArmSummary]:
+    """Each arm's outcome summary as shared (small counts suppressed) by arm id, computed once
+    per snapshot: the board, the dossier and its index all read this one."""
+    return snap.memo("arm_results", lambda: {s.arm_id: s for s in arm_summaries(snap)})
+
+
 class StudySummary(BaseModel):
     study: str | None
     treatment_class: str | None

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -43,10 +43,10 @@ from ontology.matching import (
     tumours_agree,
 )
 from ontology.normalise import drug_match_key, with_broader
-from ontology.privacy import MIN_SHARED, SMALL, suppress
+from ontology.privacy import MIN_SHARED, suppress
 from queries import SourceRow
 from queries.catalog import CypherRunner, run_named
-from queries.cohorts import EXPANSION, OPEN, arm_decision, arm_summaries
+from queries.cohorts import EXPANSION, arm_decision, arm_results
 from queries.snapshot import ArmFact, Snapshot, snapshot_of
 from queries.survival import KaplanMeier, kaplan_meier, proportion
 
@@ -168,8 +168,19 @@ class LabelItem(BaseModel):
     source: str
 
 
+class LabelScope(StrEnum):
+    """What an agency's labels for the cohort's drugs cover, best first."""
+
+    THIS_INDICATION = "this indication"
+    PART_OF_COMBINATION = "part of the combination"
+    ANOTHER_TUMOUR_TYPE = "the biomarker in another tumour type"
+    OTHER_INDICATIONS = "other indications only"
+    NONE = "no label"
+
+
 class LabelStatus(BaseModel):
     agency: str
+    scope: LabelScope
     on_label: bool  # every drug of the cohort has an indication covering its biomarker and type
     since: dt.date | None  # when the last of them was granted
     other_tumours: list[str]  # tumour types of labels for the biomarker elsewhere
@@ -376,8 +387,8 @@ def _build(
         from queries import find_tumour_type
 
         tumours = {code: find_tumour_type(snap, code).tumour_type.name}
-        therapy = " + ".join(sorted(snap_drug_names(snap, drugs)))
-    names = snap.memo("drug_names_by_id", lambda: {i: n for i, n in snap.drugs.values()})
+        therapy = " + ".join(sorted(snap.drug_names.get(d, d) for d in drugs))
+    names = snap.drug_names
     cohort = decision = None
     history: list[Milestone] = []
     outcomes = payment = None
@@ -421,7 +432,7 @@ def _build(
         )
         if not arm.expansion_of:
             history = [
-                Milestone(day=m.day, event=m.event, detail=_shared_detail(m.detail, exact))
+                Milestone(day=m.day, event=m.event, detail=m.detail(count))
                 for m in rules.history(
                     [
                         (r["treatment_start"], r["week16_date"], bool(r["benefit"]))
@@ -435,7 +446,7 @@ def _build(
     evidence = _evidence(snap, alterations, tumours, drugs, arm.therapy_id if arm else None)
     labels = _labels(snap, alterations, tumours, drugs, names)
     status = _label_status(labels, drugs, names)
-    others = _other_cohorts(snap, arm, alterations, tumours, drugs, count)
+    others = _other_cohorts(snap, arm, alterations, tumours, drugs)
     decisions = _decisions(snap, alterations, tumours, drugs)
     gap = gap_sentence(decision, arm, status, decisions)
     alteration_text = "; ".join(sorted(alterations.values()))
@@ -477,26 +488,8 @@ def _build(
     )
 
 
-def snap_drug_names(snap: Snapshot, drugs: Iterable[str]) -> list[str]:
-    names = snap.memo("drug_names_by_id", lambda: {i: n for i, n in snap.drugs.values()})
-    return [names.get(d, d) for d in drugs]
-
-
 def _named(code: str, name: str | None) -> str:
     return f"{code} ({name})" if name and name != code else code
-
-
-def _shared_detail(detail: str, exact: bool) -> str:
-    """A milestone's detail ("3 of the first 8 ... benefited") with its count suppressed."""
-    if exact:
-        return detail
-    head, sep, rest = detail.partition(" of the first ")
-    if sep and head.isdigit():
-        return f"{suppress(int(head))}{sep}{rest}"
-    head, sep, rest = detail.partition(" of 24 ")
-    if sep and head.isdigit():
-        return f"{suppress(int(head))}{sep}{rest}"
-    return detail
 
 
 # -- outcomes ---------------------------------------------------------------------------------
@@ -512,9 +505,8 @@ def rate(name: str, k: int, n: int, exact: bool) -> Rate:
     if n == 0:
         return Rate(name=name, k=0, n=0, note="no patients")
     if not exact and not shareable(k, n):
-        shown_k: Count = suppress(k) if 0 < k < MIN_SHARED else f">{n - MIN_SHARED}"
-        if n < MIN_SHARED:
-            shown_k = suppress(k)
+        small_complement = k >= MIN_SHARED and 0 < n - k < MIN_SHARED
+        shown_k: Count = f">{n - MIN_SHARED}" if small_complement else suppress(k)
         return Rate(
             name=name,
             k=shown_k,
@@ -566,10 +558,9 @@ def survival(endpoint: str, rows: list[dict], time: str, event: str, exact: bool
             note="fewer than 5 patients: no curve or median shared",
         )
     km: KaplanMeier = kaplan_meier([t for t, _ in pairs], [e for _, e in pairs])
-    durations = [t for t, _ in pairs]
-    horizon = max(durations)
+    horizon = km.durations[-1]
     if not exact:  # stop the curve at the last time with at least 5 at risk
-        horizon = max((t for t in km.times if km.at_risk(t, durations) >= MIN_SHARED), default=0)
+        horizon = max((t for t in km.times if km.at_risk(t) >= MIN_SHARED), default=0)
     curve = [
         (t, s, lo, hi)
         for t, s, lo, hi in zip(km.times, km.survival, km.low, km.high, strict=True)
@@ -578,20 +569,9 @@ def survival(endpoint: str, rows: list[dict], time: str, event: str, exact: bool
     at_risk = []
     t = 0.0
     while t <= horizon + 1e-9:
-        at_risk.append((t, count(km.at_risk(t, durations))))
+        at_risk.append((t, count(km.at_risk(t))))
         t += AT_RISK_EVERY
-    censored = []
-    for t, e in sorted(pairs):
-        if not e and t <= horizon:
-            s = next(
-                (
-                    s
-                    for tt, s in zip(reversed(km.times), reversed(km.survival), strict=True)
-                    if tt <= t
-                ),
-                1.0,
-            )
-            censored.append((t, s))
+    censored = [(t, km.at(t)) for t, e in sorted(pairs) if not e and t <= horizon]
     note = (
         None
         if exact
@@ -841,21 +821,31 @@ def _label_status(
             }
         )
         if on:
+            scope = LabelScope.THIS_INDICATION
             summary = f"{agency} label for this indication" + (f" since {since}" if since else "")
         elif covering:
+            scope = LabelScope.PART_OF_COMBINATION
             summary = (
                 f"{agency} label for this biomarker and tumour type covers only "
                 f"{', '.join(sorted(covered))}, not the whole combination"
             )
         elif [x for x in mine if x.biomarker_agrees]:
+            scope = LabelScope.ANOTHER_TUMOUR_TYPE
             summary = f"{agency} label for the biomarker in another tumour type"
         elif mine:
+            scope = LabelScope.OTHER_INDICATIONS
             summary = f"{agency} label for the drug in other indications only"
         else:
+            scope = LabelScope.NONE
             summary = f"no {agency} label for the drug in the graph"
         out.append(
             LabelStatus(
-                agency=agency, on_label=on, since=since, other_tumours=elsewhere, summary=summary
+                agency=agency,
+                scope=scope,
+                on_label=on,
+                since=since,
+                other_tumours=elsewhere,
+                summary=summary,
             )
         )
     return out
@@ -871,13 +861,10 @@ def _other_cohorts(
     alterations: dict[str, str],
     tumours: dict[str, str],
     drugs: set[str],
-    count: Any,
 ) -> list[OtherCohort]:
     h_alt, h_tum = snap.alteration_hierarchy, snap.tumour_hierarchy
-    summaries = {
-        s.arm_id: s for s in snap.memo("arm_summaries_shared", lambda: arm_summaries(snap))
-    }
-    out = []
+    summaries = arm_results(snap)
+    found: list[tuple[int, OtherCohort]] = []
     for other in snap.arms.values():
         if arm is not None and other.id == arm.id:
             continue
@@ -887,42 +874,37 @@ def _other_cohorts(
             continue
         same_type = tumours_agree(h_tum, other.match_tumours, tumours)
         therapy_rel = "same therapy" if odrugs == drugs else "shares a drug"
-        where = (
-            "tissue-agnostic (any solid tumour)"
-            if other.tissue_agnostic
-            else "same tumour type"
-            if same_type
-            else "other tumour type"
-        )
+        # nearest first: the cohort's own expansion (or the one it expands), the same tumour type
+        # or any solid tumour, then other types
         if arm is not None and other.expansion_of == arm.id:
-            where = "expansion of this cohort"
+            rank, where = 0, "expansion of this cohort"
         elif arm is not None and arm.expansion_of == other.id:
-            where = "the cohort this one expands"
+            rank, where = 0, "the cohort this one expands"
+        elif other.tissue_agnostic:
+            rank, where = 1, "tissue-agnostic (any solid tumour)"
+        elif same_type:
+            rank, where = 1, "same tumour type"
+        else:
+            rank, where = 2, "other tumour type"
         s = summaries.get(other.id)
-        out.append(
-            OtherCohort(
-                arm_id=other.id,
-                trial_id=other.trial_id or "",
-                name=other.name,
-                status=other.status,
-                tumours=sorted(other.tumours),
-                therapy=other.therapy,
-                relation=f"same biomarker, {therapy_rel}, {where}",
-                decision=s.decision
-                if s
-                else ("no outcomes recorded" if not other.outcomes else None),
-                treated=s.treated if s else 0,
-                synthetic=other.synthetic,
+        found.append(
+            (
+                rank,
+                OtherCohort(
+                    arm_id=other.id,
+                    trial_id=other.trial_id or "",
+                    name=other.name,
+                    status=other.status,
+                    tumours=sorted(other.tumours),
+                    therapy=other.therapy,
+                    relation=f"same biomarker, {therapy_rel}, {where}",
+                    decision=s.decision if s else NO_OUTCOMES,
+                    treated=s.treated if s else 0,
+                    synthetic=other.synthetic,
+                ),
             )
         )
-    out.sort(
-        key=lambda o: (
-            "expan" not in o.relation and "expands" not in o.relation,
-            "other tumour" in o.relation,
-            o.arm_id,
-        )
-    )
-    return out
+    return [o for _, o in sorted(found, key=lambda x: (x[0], x[1].arm_id))]
 
 
 def _decisions(
@@ -963,6 +945,15 @@ def _decisions(
     return out
 
 
+EMA_PHRASE = {
+    LabelScope.THIS_INDICATION: "EMA label for this indication",
+    LabelScope.PART_OF_COMBINATION: "EMA label for part of the combination only",
+    LabelScope.ANOTHER_TUMOUR_TYPE: "EMA label for another tumour type",
+    LabelScope.OTHER_INDICATIONS: "EMA label for the drug in other indications only",
+    LabelScope.NONE: "no EMA label for the drug",
+}
+
+
 def gap_sentence(
     decision: str | None,
     arm: ArmFact | None,
@@ -990,16 +981,7 @@ def gap_sentence(
     fda = next((x for x in labels if x.agency == "FDA"), None)
     parts = [first]
     if ema is not None:
-        if ema.on_label:
-            parts.append("EMA label for this indication")
-        elif "another tumour type" in ema.summary:
-            parts.append("EMA label for another tumour type")
-        elif "other indications" in ema.summary:
-            parts.append("EMA label for the drug in other indications only")
-        elif "covers only" in ema.summary:
-            parts.append("EMA label for part of the combination only")
-        else:
-            parts.append("no EMA label for the drug")
+        parts.append(EMA_PHRASE[ema.scope])
     if fda is not None and fda.on_label and not (ema and ema.on_label):
         parts.append("FDA label for this indication")
     current = [d for d in decisions if d.current is not False]
@@ -1040,7 +1022,7 @@ def dossier_index(graph: Snapshot | CypherRunner) -> list[IndexRow]:
     """Every registry cohort with outcomes or a registry entry, with its decision and its gap:
     positive cohorts without a Nye Metoder decision for their indication first."""
     snap = snapshot_of(graph)
-    summaries = {s.arm_id: s for s in arm_summaries(snap)}
+    summaries = arm_results(snap)
     rows = []
     for arm in snap.arms.values():
         if arm.id not in summaries and not arm.trial_id.startswith("registry:"):
@@ -1048,7 +1030,7 @@ def dossier_index(graph: Snapshot | CypherRunner) -> list[IndexRow]:
         s = summaries.get(arm.id)
         decision = s.decision if s else NO_OUTCOMES
         drugs = set(snap.therapy_drugs.get(arm.therapy_id or "", set()))
-        names = snap.memo("drug_names_by_id", lambda: {i: n for i, n in snap.drugs.values()})
+        names = snap.drug_names
         labels = _labels(snap, arm.alterations, arm.tumours, drugs, names)
         decisions = _decisions(snap, arm.alterations, arm.tumours, drugs)
         here = [d for d in decisions if d.covers_cohort and d.current is not False]
@@ -1075,6 +1057,3 @@ def dossier_index(graph: Snapshot | CypherRunner) -> list[IndexRow]:
         )
     )
     return rows
-
-
-__all__ = ["Dossier", "IndexRow", "dossier", "dossier_index", "gap_sentence", "OPEN", "SMALL"]

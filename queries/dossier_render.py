@@ -107,9 +107,6 @@ def km_svg(s: Survival, synthetic: bool) -> str:
     """A Kaplan-Meier curve with its 95% band, censoring marks and the numbers at risk under the
     axis, as an inline SVG element."""
     import matplotlib
-
-    matplotlib.rcParams["svg.hashsalt"] = "oncograph"
-    matplotlib.rcParams["svg.fonttype"] = "none"
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7.2, 3.5))
@@ -152,7 +149,9 @@ def km_svg(s: Survival, synthetic: bool) -> str:
     for t, n in s.at_risk:
         ax.text(t / xmax, -0.42, str(n), transform=ax.transAxes, fontsize=8, ha="center")
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    # read when the file is written: set for this figure only, not for the whole process
+    with matplotlib.rc_context({"svg.hashsalt": "oncograph", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     return text[text.index("<svg") :]
 

@@ -717,7 +717,7 @@ def decision(graph: Snapshot | CypherRunner, method_id: str) -> DecisionAnswer:
 
 
 def _decision_match(snap: Snapshot, d: DecisionFact) -> DecisionMatch:
-    names = snap.memo("drug_names_by_id", lambda: {i: n for i, n in snap.drugs.values()})
+    names = snap.drug_names
     indications = snap.memo("indication_labels", lambda: {
         i.id: " ".join(x for x in (i.agency, i.product, f"({i.id})") if x)
         for i in snap.indications.values()})  # fmt: skip

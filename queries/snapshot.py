@@ -312,6 +312,11 @@ class Snapshot:
                 for r in run_named(self.runner, "drug_index")}  # fmt: skip
 
     @cached_property
+    def drug_names(self) -> dict[str, str]:
+        """Drug id -> INN."""
+        return {i: n for i, n in self.drugs.values()}
+
+    @cached_property
     def solid(self) -> dict[str, bool]:
         """Tumour code -> whether it counts as solid (:func:`ontology.matching.is_solid`)."""
         return {r["code"]: is_solid(r["solid"]) for r in run_named(self.runner, "tumour_solid")}

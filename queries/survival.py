@@ -19,6 +19,7 @@ numbers agree everywhere.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,10 +67,16 @@ class KaplanMeier:
     median_low: float | None = None
     median_high: float | None = None
     level: float = LEVEL
+    durations: tuple[float, ...] = ()  # the patients' times, sorted
 
-    def at_risk(self, t: float, durations: Sequence[float]) -> int:
+    def at_risk(self, t: float) -> int:
         """Patients still at risk just before ``t`` (no event or censoring before it)."""
-        return sum(1 for d in durations if d >= t)
+        return len(self.durations) - bisect.bisect_left(self.durations, t)
+
+    def at(self, t: float) -> float:
+        """The estimate at ``t`` (the step holding at that time)."""
+        i = bisect.bisect_right(self.times, t) - 1
+        return self.survival[i] if i >= 0 else 1.0
 
 
 def _finite(x: float) -> float | None:
@@ -105,6 +112,7 @@ def kaplan_meier(
         median_low=_finite(median_band.iloc[0, 0]),
         median_high=_finite(median_band.iloc[0, 1]),
         level=level,
+        durations=tuple(sorted(t for t, _ in pairs)),
     )
 
 
