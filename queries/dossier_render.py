@@ -14,36 +14,41 @@ from typing import Any
 
 from queries.dossier import Dossier, IndexRow, Rate, Survival
 
-CSS = """
+#: the page around a dossier when it stands alone (the web app's site has its own)
+PAGE_CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm; }
 * { box-sizing: border-box; }
-body { font: 10.5pt/1.38 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f;
-       margin: 0 auto; max-width: 190mm; padding: 8mm 0 14mm; }
-h1 { font-size: 16pt; margin: 0 0 2mm; }
-h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1.5pt solid #22577a;
-     padding-bottom: 1mm; break-after: avoid; }
-h3 { font-size: 10.5pt; margin: 4mm 0 1mm; break-after: avoid; }
-.meta { color: #444; margin-bottom: 3mm; }
-.gap { border: 1.2pt solid #22577a; background: #eef4f9; padding: 2.5mm 3mm; font-size: 11.5pt;
-       font-weight: bold; margin: 3mm 0; }
-.note { color: #7a4b00; font-size: 9pt; }
-.synthetic { background: #fff1c2; border: 1pt solid #b58900; color: #5c4400; font-weight: bold;
-             padding: 1.5mm 3mm; text-align: center; }
-.stamp { display: none; }
-table { border-collapse: collapse; width: 100%; font-size: 8.8pt; margin: 1mm 0 3mm; }
-th, td { border: 0.5pt solid #b8c2cc; padding: 1.1mm 1.5mm; text-align: left;
-         vertical-align: top; }
-th { background: #e8eef4; } tr { break-inside: avoid; }
-td.num { text-align: right; white-space: nowrap; }
-.yes { color: #0b6e3a; font-weight: bold; } .no { color: #8a5a00; }
-figure { margin: 2mm 0 4mm; break-inside: avoid; }
-figure svg { width: 100%; height: auto; }
-figcaption { font-size: 8.8pt; color: #333; }
-footer { margin-top: 8mm; font-size: 8.5pt; color: #444; }
-@media print { body { padding: 0 0 10mm; } a { color: inherit; text-decoration: none; }
-  .stamp { display: block; position: fixed; bottom: 0; left: 0; right: 0; text-align: center;
-           font-size: 8pt; color: #5c4400; } }
+body { margin: 0 auto; max-width: 190mm; padding: 8mm 0 14mm; }
+@media print { body { padding: 0 0 10mm; } a { color: inherit; text-decoration: none; } }
 """
+#: the dossier itself, every rule under ``.dossier`` so that a site embedding it keeps its own
+DOSSIER_CSS = """
+.dossier { font: 10.5pt/1.38 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #1d1d1f; }
+.dossier h1 { font-size: 16pt; margin: 0 0 2mm; }
+.dossier h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1.5pt solid #22577a;
+              padding-bottom: 1mm; break-after: avoid; }
+.dossier h3 { font-size: 10.5pt; margin: 4mm 0 1mm; break-after: avoid; }
+.dossier .meta { color: #444; margin-bottom: 3mm; }
+.dossier .gap { border: 1.2pt solid #22577a; background: #eef4f9; padding: 2.5mm 3mm;
+                font-size: 11.5pt; font-weight: bold; margin: 3mm 0; }
+.dossier .note { color: #7a4b00; font-size: 9pt; }
+.dossier .synthetic { background: #fff1c2; border: 1pt solid #b58900; color: #5c4400;
+                      font-weight: bold; padding: 1.5mm 3mm; text-align: center; }
+.dossier .stamp { display: none; }
+.dossier table { border-collapse: collapse; width: 100%; font-size: 8.8pt; margin: 1mm 0 3mm; }
+.dossier th, .dossier td { border: 0.5pt solid #b8c2cc; padding: 1.1mm 1.5mm; text-align: left;
+                           vertical-align: top; }
+.dossier th { background: #e8eef4; } .dossier tr { break-inside: avoid; }
+.dossier td.num { text-align: right; white-space: nowrap; }
+.dossier figure { margin: 2mm 0 4mm; break-inside: avoid; }
+.dossier figure svg { width: 100%; height: auto; }
+.dossier figcaption { font-size: 8.8pt; color: #333; }
+.dossier footer { margin-top: 8mm; font-size: 8.5pt; color: #444; }
+@media print {
+  .dossier .stamp { display: block; position: fixed; bottom: 0; left: 0; right: 0;
+                    text-align: center; font-size: 8pt; color: #5c4400; } }
+"""
+CSS = PAGE_CSS + DOSSIER_CSS
 
 
 def _e(value: object) -> str:
@@ -165,7 +170,8 @@ def render_dossier_html(d: Dossier) -> str:
     """The dossier as one self-contained page."""
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(d.title)}'
-        f"</title><style>{CSS}</style></head><body>{dossier_body(d)}</body></html>"
+        f'</title><style>{CSS}</style></head><body><div class="dossier">{dossier_body(d)}'
+        "</div></body></html>"
     )
 
 
@@ -525,8 +531,8 @@ def render_index_html(rows: list[IndexRow]) -> str:
     )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Cohort '
-        f"dossiers</title><style>{CSS}</style></head><body><h1>Cohort dossiers</h1>"
-        f"{body}</body></html>"
+        f'dossiers</title><style>{CSS}</style></head><body><div class="dossier">'
+        f"<h1>Cohort dossiers</h1>{body}</div></body></html>"
     )
 
 

@@ -214,3 +214,25 @@ def demo_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with LadybugStore(path, read_only=False) as store:
         load_bundled(store)
     return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (never a downloaded browser), one per session for
+    the end-to-end and dossier tests; skipped without chromium, a failure on CI."""
+    import os
+    import shutil
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no chromium: .ci/run installs Debian's chromium")
+        pytest.skip("no chromium (apt-get install chromium) for the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # --no-sandbox: the suite may run as root in a container, where the sandbox cannot start
+        launched = p.chromium.launch(executable_path=executable, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        yield launched
+        launched.close()

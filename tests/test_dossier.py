@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -157,23 +156,6 @@ def test_the_two_stage_history_dates(snap):
     assert [m.event for m in got] == ["stage 1 completed", rules.CLOSED_STAGE1]
     assert got[0].day == start + dt.timedelta(days=70) + rules.WEEK16
     assert rules.history(pts[:7]) == []
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no chromium: .ci/run installs Debian's chromium")
-        pytest.skip("no chromium for the browser test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("arm", COHORTS)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +26,7 @@ from tests.webserver import running
 from web.app import ServeSettings, create_app
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTEFACTS = ROOT / "test-artifacts" / "web"
@@ -45,25 +43,6 @@ def server(demo_store_dir: Path) -> Iterator[str]:
     base URL."""
     with running(create_app(ServeSettings(store=StoreConfig(store_dir=demo_store_dir)))) as base:
         yield base
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = _chromium()
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no chromium: .ci/run installs Debian's chromium")
-        pytest.skip("no chromium (apt-get install chromium) for the end-to-end browser tests")
-    with sync_playwright() as p:
-        # --no-sandbox: the suite may run as root in a container, where the sandbox cannot start
-        launched = p.chromium.launch(executable_path=executable, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

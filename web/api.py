@@ -33,7 +33,6 @@ from queries.hta import (
     GapAnswer,
 )
 from queries.search import KINDS, Suggestion
-from queries.snapshot import Snapshot
 from web import service
 from web.errors import COMMON, ApiError, ErrorResponse, from_oncograph
 from web.uploads import raw_file, read_upload
@@ -244,7 +243,6 @@ def decision(
     request: Request, method_id: Annotated[str, Field(min_length=1, max_length=60)]
 ) -> Any:
     """One Nye Metoder method's decisions (``ID2019_123``) and what each was matched to."""
-    from ontology.errors import UnknownConceptError
     from queries.hta import decision as find
 
     with service.graph(request) as snap:
@@ -260,38 +258,13 @@ def decision(
 # sharing, so nothing here asks queries.dossier for the exact one.
 
 
-def dossier_rows(snap: Snapshot) -> list[IndexRow]:
-    """Every cohort with its decision and gap (positive cohorts without a Nye Metoder decision
-    first), once per snapshot."""
-    from queries.dossier import dossier_index
-
-    return service.cached(snap, ("dossier index",), lambda: dossier_index(snap))
-
-
-def shared_dossier(snap: Snapshot, arm: str) -> Dossier:
-    """The shared dossier of cohort ``arm`` (``TRIAL/COHORT``, any case), once per snapshot,
-    cohort and day (it carries the day it was made); an unknown cohort is 422 unknown_concept
-    naming ``arm``, with suggestions."""
-    from queries.dossier import dossier as build
-    from queries.dossier import find_arm
-
-    try:
-        arm_id = find_arm(snap, arm).id  # the cached answers are keyed by the cohort's own id
-    except UnknownConceptError as exc:
-        raise from_oncograph(exc, "arm") from None
-    today = dt.date.today()
-    return service.answer(lambda: service.cached(
-        snap, ("dossier", arm_id, today), lambda: build(snap, arm_id, exact=False, today=today)
-    ))  # fmt: skip
-
-
 @router.get("/dossiers", response_model=list[IndexRow], tags=["hta"])
 def dossiers(request: Request) -> Any:
     """Every trial cohort with outcomes or a registry entry, its two-stage decision, the Nye
     Metoder decision for its indication and its gap in one sentence; positive cohorts without a
     Nye Metoder decision first."""
     with service.graph(request) as snap:
-        return dossier_rows(snap)
+        return service.dossier_rows(snap)
 
 
 @router.get("/dossier", response_model=Dossier, tags=["hta"])
@@ -306,7 +279,7 @@ def dossier(
     gap, pay-for-performance weeks and the sources. Counts of 1-4 are "<5", rates that would give
     one away are left out, curves stop where fewer than 5 remain at risk."""
     with service.graph(request) as snap:
-        return service.json_response(shared_dossier(snap, arm))
+        return service.json_response(service.shared_dossier(snap, arm))
 
 
 # -- the tumour-board report ---------------------------------------------------------------------

@@ -10,7 +10,6 @@ second run that a load in between could change), and the server keeps nothing of
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from queries.board import TIERS, BoardReport
+from queries.dossier_render import DOSSIER_CSS
 from web import service
 from web.errors import ApiError, ErrorBody
 from web.uploads import read_upload
@@ -265,10 +265,8 @@ def decision_page(request: Request, method_id: str) -> HTMLResponse:
 def dossiers_page(request: Request) -> HTMLResponse:
     """Every cohort with its decision and gap, positive cohorts without a Nye Metoder decision
     first; each links to its dossier."""
-    from web.api import dossier_rows
-
     with service.graph(request) as snap:
-        rows = dossier_rows(snap)
+        rows = service.dossier_rows(snap)
     return page(request, "dossiers.html", rows=rows)
 
 
@@ -280,51 +278,14 @@ def _rendered(request: Request, arm: str, kind: str) -> tuple[Any, Any]:
     """The shared dossier of ``arm`` and its rendering ``kind`` (body, html, xlsx), each made
     once per snapshot, cohort and day."""
     from queries import dossier_render as render
-    from web.api import shared_dossier
 
     make = {"body": render.dossier_body, "html": render.render_dossier_html,
             "xlsx": render.dossier_xlsx}[kind]  # fmt: skip
     with service.graph(request) as snap:
-        answer = shared_dossier(snap, arm)
+        answer = service.shared_dossier(snap, arm)
         key = (f"dossier {kind}", answer.cohort.arm_id if answer.cohort else arm, answer.generated)
         with _DRAWING:
             return answer, service.cached(snap, key, lambda: make(answer))
-
-
-@functools.cache
-def dossier_css() -> str:
-    """The dossier's own page style kept to ``.dossier`` (it styles ``body``, ``table``,
-    ``footer``: on the site those would restyle its header and footer)."""
-    from queries.dossier_render import CSS
-
-    return _scoped(CSS, ".dossier")
-
-
-def _scoped(css: str, scope: str) -> str:
-    """``css`` with every selector under ``scope`` (``body`` is ``scope`` itself); ``@page``
-    rules are left out (the site's own apply), ``@media`` blocks are scoped inside."""
-    out, i = [], 0
-    while (j := css.find("{", i)) >= 0:
-        head = css[i:j].strip()
-        if head.startswith("@media"):
-            depth, k = 1, j + 1
-            while depth and k < len(css):
-                depth += {"{": 1, "}": -1}.get(css[k], 0)
-                k += 1
-            out.append(f"{head} {{\n{_scoped(css[j + 1 : k - 1], scope)}\n}}")
-            i = k
-            continue
-        k = css.find("}", j)
-        k = len(css) if k < 0 else k
-        if not head.startswith("@"):
-            selectors = ", ".join(
-                scope + s.strip()[4:] if s.strip() == "body" or s.strip().startswith("body ")
-                else f"{scope} {s.strip()}"
-                for s in head.split(",")
-            )  # fmt: skip
-            out.append(f"{selectors} {{{css[j + 1 : k]}}}")
-        i = k + 1
-    return "\n".join(out)
 
 
 Arm = Annotated[str, Query(max_length=200, description="The cohort, TRIAL/COHORT")]
@@ -337,7 +298,7 @@ def dossier_page(request: Request, arm: Arm = "") -> Response:
     if not arm.strip():
         return RedirectResponse("/dossiers", status_code=303)
     answer, body = _rendered(request, arm, "body")
-    return page(request, "dossier.html", answer=answer, body=body, css=dossier_css(),
+    return page(request, "dossier.html", answer=answer, body=body, css=DOSSIER_CSS,
                 arm=answer.cohort.arm_id if answer.cohort else arm)  # fmt: skip
 
 

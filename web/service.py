@@ -18,6 +18,7 @@ from graph_loader.files import RawFile
 from ontology.errors import ConfigError, OncographError, UnknownConceptError
 from ontology.observed import Observed
 from queries.board import BoardReport
+from queries.dossier import Dossier, IndexRow
 from queries.hta import CoverageRow, GapAnswer
 from queries.snapshot import Snapshot
 from web.errors import ApiError, from_oncograph
@@ -232,3 +233,35 @@ def version() -> str:
         return installed("oncograph")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+# -- the cohort dossier ------------------------------------------------------------------------
+# Only the dossier for sharing (small counts suppressed, no patient-level rows): the web is for
+# sharing, so nothing here asks queries.dossier for the exact one.
+
+
+def dossier_rows(snap: Snapshot) -> list[IndexRow]:
+    """Every cohort with its decision and gap (positive cohorts without a Nye Metoder decision
+    first), once per snapshot."""
+    from queries.dossier import dossier_index
+
+    return cached(snap, ("dossier index",), lambda: dossier_index(snap))
+
+
+def shared_dossier(snap: Snapshot, arm: str) -> Dossier:
+    """The shared dossier of cohort ``arm`` (``TRIAL/COHORT``, any case), once per snapshot,
+    cohort and day (it carries the day it was made); an unknown cohort is 422 unknown_concept
+    naming ``arm``, with suggestions."""
+    from queries.dossier import dossier as build
+    from queries.dossier import find_arm
+
+    try:
+        arm_id = find_arm(snap, arm).id  # the cached answers are keyed by the cohort's own id
+    except UnknownConceptError as exc:
+        raise from_oncograph(exc, "arm") from None
+    today = dt.date.today()
+    return answer(
+        lambda: cached(
+            snap, ("dossier", arm_id, today), lambda: build(snap, arm_id, exact=False, today=today)
+        )
+    )
