@@ -22,16 +22,18 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import socket
+import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import IO, Any
 
-from graph_loader.backends.base import GraphStore, chunks
+from graph_loader.backends.base import GraphStore, chunks, dedupe_last_wins
 from graph_loader.files import RawFile
 from ontology.errors import LoadError, OncographError, RejectedRowsError, ShrinkError
 from ontology.metagraph import (
@@ -261,7 +263,12 @@ def node_row(node: Node, source: SourceInfo, run_id: str) -> dict[str, Any]:
     missing = [p for p in required_properties(node.label) if row.get(p) in (None, "")]
     if missing:  # a transform bug, not bad input: transforms validate their rows
         raise LoadError(f"{node.label.value} {node.id!r} lacks required {', '.join(missing)}")
-    return {spec.name: row.get(spec.name) for spec in node_properties(node.label)}
+    # only the properties the node has: a write sets exactly these (and removes the others)
+    return {
+        spec.name: value
+        for spec in node_properties(node.label)
+        if (value := row.get(spec.name)) is not None
+    }
 
 
 def rel_row(rel: Rel, source: SourceInfo, run_id: str) -> dict[str, Any]:
@@ -368,8 +375,9 @@ def _absorb(whole: TransformResult, part: TransformResult) -> None:
 def _grouped(
     part: TransformResult, source: SourceInfo, run_id: str
 ) -> tuple[dict[Label, list[dict[str, Any]]], dict[tuple[RelType, Label, Label], list[dict]]]:
-    """A chunk's nodes and relationships as row maps by label and type, with one FROM_SOURCE
-    link per node; a model the metagraph does not allow raises before anything is written."""
+    """A chunk's nodes and relationships as row maps by label and type, with a FROM_SOURCE link
+    from each shared concept (a source's own facts carry their provenance themselves: source,
+    version, run id); a model the metagraph does not allow raises before anything is written."""
     node_rows: dict[Label, list[dict[str, Any]]] = defaultdict(list)
     for node in part.nodes:
         node_rows[Label(node.label)].append(node_row(node, source, run_id))
@@ -379,8 +387,8 @@ def _grouped(
         if (key[1], key[2]) not in PATTERNS[key[0]]:
             raise LoadError(f"({key[1]})-[:{key[0]}]->({key[2]}) is not in the metagraph")
         rel_rows[key].append(rel_row(rel, source, run_id))
-    for label, rows in node_rows.items():
-        for row in rows:
+    for label in SHARED_LABELS & node_rows.keys():
+        for row in node_rows[label]:
             rel_rows[(RelType.FROM_SOURCE, label, Label.SOURCE)].append(
                 {
                     "from_id": row["id"],
@@ -405,18 +413,34 @@ def load_chunks(
     progress: Progress | None = None,
     allow_shrink: bool = False,
 ) -> LoadReport:
-    """Write a file that its source transforms chunk by chunk (``parts()`` starts the chunks
-    again each time it is called), in two passes so that memory stays bounded by a chunk: the
-    first reads and validates the whole file and writes nothing (a file refused on its last
-    line leaves the graph as it was); the second transforms again and writes."""
+    """Write a file that its source transforms chunk by chunk, in two passes so that memory stays
+    bounded by a chunk: the first reads, validates and transforms the whole file and writes
+    nothing (a file refused on its last line leaves the graph as it was), keeping each chunk's
+    rows in a temporary spool file; the second writes them from the spool."""
+    with tempfile.TemporaryFile(prefix="oncograph-spool-") as spool:
+        return _load_spooled(store, parts, spool, strict=strict, batch_size=batch_size,
+                             progress=progress, allow_shrink=allow_shrink)  # fmt: skip
+
+
+def _load_spooled(
+    store: GraphStore,
+    parts: Callable[[], Iterator[TransformResult]],
+    spool: IO[bytes],
+    *,
+    strict: bool,
+    batch_size: int,
+    progress: Progress | None,
+    allow_shrink: bool,
+) -> LoadReport:
     whole: TransformResult | None = None
     stated: dict[Label, set[str]] = defaultdict(set)  # of the ids in the graph, those stated again
     existing: dict[Label, set[str]] | None = None
     unnormalised: Counter[str] = Counter()
     unnormalised_examples: list[str] = []
     total = 0
-    cached: list[tuple[dict, dict]] = []  # a file of one chunk is grouped once, not twice
-    for count, part in enumerate(parts(), start=1):
+    first: tuple[dict, dict] | None = None  # a file of one chunk is kept, not spooled
+    spooled = 0
+    for part in parts():
         if whole is None:
             whole = TransformResult(source=part.source)
             run_id = new_run_id(part.source)
@@ -431,7 +455,14 @@ def load_chunks(
         ][:MAX_EXAMPLES]
         grouped = _grouped(part, whole.source, run_id)
         total += sum(map(len, grouped[0].values())) + sum(map(len, grouped[1].values()))
-        cached = [grouped] if count == 1 else []
+        if first is None and not spooled:
+            first = grouped
+            continue
+        for chunk in (first, grouped):
+            if chunk is not None:
+                pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                spooled += 1
+        first = None
     if whole is None:
         raise LoadError("the source produced nothing to load")
     result, source = whole, whole.source
@@ -471,11 +502,11 @@ def load_chunks(
     del stated, existing
 
     def groups() -> Iterator[tuple[dict, dict]]:
-        if cached:
-            yield cached.pop()
-            return
-        for part in parts():
-            yield _grouped(part, source, run_id)
+        if first is not None:
+            yield first
+        spool.seek(0)
+        for _ in range(spooled):
+            yield pickle.load(spool)  # noqa: S301 (our own spool file, written above)
 
     atomic = total <= ATOMIC_ROWS
     if not atomic and store.backend == "neo4j":
@@ -494,9 +525,10 @@ def load_chunks(
         store.publish()  # readers see the run as running (and an interrupted one as such)
         # Everything below reaches readers at once, with the run marked complete, or not at all.
         with store.publishing(atomic=atomic):
-            for node_rows, rel_rows in groups():
-                _write_facts(store, report, node_rows, rel_rows, batch_size, progress, total,
-                             written)  # fmt: skip
+            with store.bulk():
+                for node_rows, rel_rows in groups():
+                    _write_facts(store, report, node_rows, rel_rows, batch_size, progress, total,
+                                 written)  # fmt: skip
             report.stale_kept = bool(result.rejections)
             _remove_stale(store, report, source, run_id)
             report.status = RunStatus.COMPLETE.value
@@ -539,18 +571,23 @@ def _write_facts(
     total: int,
     done: list[int],
 ) -> None:
+    """Write one chunk: its nodes, then its relationships. A relationship with an endpoint that
+    this chunk created cannot exist yet, so the store may take it by its bulk path."""
+    fresh: dict[Label, set[str]] = defaultdict(set)  # ids this chunk created, by label
     for label, rows in node_rows.items():
         written = 0
         for batch in chunks(rows, batch_size):
-            written += store.write_nodes(label, batch)
+            written += store.write_nodes(label, batch, created=fresh[label])
             done[0] += len(batch)
             if progress:
                 progress(f"{label.value} nodes", done[0], total)
         report.nodes_written[label.value] = report.nodes_written.get(label.value, 0) + written
-    for (rel_type, from_label, to_label), rows in rel_rows.items():
+    for (rel_type, from_label, to_label), stated in rel_rows.items():
+        rows = dedupe_last_wins(stated, ("from_id", "to_id", "source"))  # across the batches
+        done[0] += len(stated) - len(rows)
         written = 0
         for batch in chunks(rows, batch_size):
-            n = store.write_rels(rel_type, from_label, to_label, batch)
+            n = store.write_rels(rel_type, from_label, to_label, batch, fresh=fresh)
             written += n
             if n < len(batch):
                 _note_missing(store, report, rel_type, from_label, to_label, batch)

@@ -37,12 +37,14 @@ def test_oncotree_loads_completely_and_reports(store):
     report = load_file(store, "oncotree", bundled_path("oncotree"))
     assert report.status == "complete"
     assert report.nodes_written == {"TumourType": 898}
-    assert report.rels_written == {"IS_A": 897, "FROM_SOURCE": 898}
+    # a source's own facts carry their provenance (no FROM_SOURCE edge into the one Source node)
+    assert report.rels_written == {"IS_A": 897}
     assert report.rows_rejected == 0 and report.missing_endpoints == {}
     assert len(_tumour_ids(store)) == 898
     assert ("LUAD", "NSCLC") in _isa(store) and ("NSCLC", "LUNG") in _isa(store)
     row = store.run(
-        "MATCH (t:TumourType {id: 'LUAD'})-[:FROM_SOURCE]->(s:Source) "
+        "MATCH (t:TumourType {id: 'LUAD'}) "
+        "MATCH (s:Source {name: t.source, version: t.source_version}) "
         "RETURN t.source AS source, t.source_version AS version, t.licence AS licence, "
         "t.run_id AS run_id, s.id AS sid, s.last_run_status AS status, "
         "s.last_complete_run_id AS complete"
@@ -158,14 +160,24 @@ def test_a_newer_release_replaces_the_older_ones_facts(store):
     assert "LUSC" not in _tumour_ids(store) and ("LUSC", "NSCLC") not in _isa(store)
     versions = store.run("MATCH (t:TumourType) RETURN DISTINCT t.source_version AS v")
     assert [r["v"] for r in versions] == ["2026-05-21"]
-    # The older release's FROM_SOURCE links went with it; its Source node stays as history.
+    # The older release's Source node stays as history.
     assert (
-        store.run(
-            "MATCH (t:TumourType)-[:FROM_SOURCE]->(s:Source {id: 'oncotree@2025-10-03'}) "
-            "RETURN count(t) AS n"
-        )[0]["n"]
-        == 0
+        store.run("MATCH (s:Source {id: 'oncotree@2025-10-03'}) RETURN count(s) AS n")[0]["n"] == 1
     )
+
+
+def test_a_reload_removes_the_fact_links_of_stores_written_before_issue_15(store):
+    """Stores written before facts carried their own provenance have a FROM_SOURCE edge from
+    every fact; the next load of the source removes them as stale (its run writes none)."""
+    load_file(store, "oncotree", SMALL_JSON)
+    store.run(
+        "MATCH (t:TumourType {id: 'LUAD'}), (s:Source {id: 'oncotree@2025-10-03'}) "
+        "CREATE (t)-[:FROM_SOURCE {source: 'oncotree', run_id: 'old-run'}]->(s)"
+    )
+    report = load_file(store, "oncotree", SMALL_JSON)
+    assert report.removed_rels == {"FROM_SOURCE": 1}
+    count = "MATCH (:TumourType)-[r:FROM_SOURCE]->(:Source) RETURN count(r) AS n"
+    assert store.run(count)[0]["n"] == 0
 
 
 def test_relationships_to_missing_nodes_are_counted_not_stub_created(store):

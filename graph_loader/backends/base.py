@@ -3,8 +3,8 @@
 A :class:`GraphStore` runs Cypher (read-only unless it was opened for writing: the engine's own
 read-only mode, and before it the plan-based guard of :mod:`graph_loader.backends.guard`, which
 lets a statement run only if the engine's plan for it is a read; each statement under a time limit),
-applies the schema generated from the ontology, and writes batches of rows with
-``UNWIND $rows AS row MERGE ...`` statements whose property lists come from the metagraph.
+applies the schema generated from the ontology, and writes batches of rows (``UNWIND $rows``
+statements, or the engine's bulk path where it has one).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ontology.errors import MissingParameterError
-from ontology.metagraph import PATTERNS, PropertySpec, node_properties, rel_properties
+from ontology.metagraph import PATTERNS
 from ontology.vocab import Label, RelType
 
 Row = dict[str, Any]
@@ -80,6 +80,31 @@ def dedupe_last_wins(rows: Iterable[Row], key: Sequence[str]) -> list[Row]:
 def chunks(rows: Sequence[Row], size: int) -> Iterable[Sequence[Row]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+#: the endpoint and key columns of a relationship row (the rest are its properties)
+REL_KEYS = ("from_id", "to_id")
+
+
+def rel_params(row: Row) -> Row:
+    """A relationship row as its write statement takes it: endpoints, source, property map."""
+    props = {k: v for k, v in row.items() if k not in REL_KEYS and v is not None}
+    return {"from_id": row["from_id"], "to_id": row["to_id"], "source": row["source"],
+            "props": props}  # fmt: skip
+
+
+def split_fresh(
+    batch: Sequence[Row], from_label: Label, to_label: Label,
+    fresh: Mapping[Label, set[str]] | None,
+) -> tuple[list[Row], list[Row]]:  # fmt: skip
+    """(rows with an endpoint created in this chunk: new relationships, the other rows)."""
+    if not fresh:
+        return [], list(batch)
+    f, t = fresh.get(from_label, set()), fresh.get(to_label, set())
+    new, old = [], []
+    for row in batch:
+        (new if row["from_id"] in f or row["to_id"] in t else old).append(row)
+    return new, old
 
 
 class GraphStore(ABC):
@@ -176,55 +201,88 @@ class GraphStore(ABC):
         """What the ontology declares that the store lacks (empty: schema present)."""
 
     # -- writing -------------------------------------------------------------------------------
-    # Write statements are generated from the metagraph: UNWIND a list of row maps and MERGE.
-    # A backend whose engine prefers another shape (LadybugDB) overrides write_nodes/write_rels.
-    def _value(self, spec: PropertySpec) -> str:
-        """The Cypher expression that writes one property of the current row."""
-        return f"row.{spec.name}"
+    # Write statements are generated from the metagraph. A row carries only the properties it has
+    # (``framework.node_row`` drops the empty ones), so a statement sets the row's map as the
+    # node's properties (``SET n = row``: what the row lacks is removed, as a fact's reload must).
+    # Nodes not in the graph yet are CREATEd; relationships with an endpoint created in the same
+    # chunk cannot exist yet and are CREATEd too; the rest are MERGEd. A backend whose engine has a
+    # faster bulk path (LadybugDB's COPY FROM) overrides write_nodes/write_rels.
+    def node_create_statement(self, label: Label) -> str:
+        return f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row"
 
-    def node_write_statement(self, label: Label) -> str:
-        specs = [s for s in node_properties(label) if s.name != "id"]
-        sets = ", ".join(f"n.{s.name} = {self._value(s)}" for s in specs)
-        return f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET {sets}"
+    def node_update_statement(self, label: Label) -> str:
+        return f"UNWIND $rows AS row MATCH (n:{label.value} {{id: row.id}}) SET n = row"
 
-    def rel_write_statement(self, rel_type: RelType, from_label: Label, to_label: Label) -> str:
+    def rel_write_statement(
+        self, rel_type: RelType, from_label: Label, to_label: Label, new: bool = False
+    ) -> str:
+        """The write of a batch of ``{from_id, to_id, source, props}`` rows; ``new``: every row's
+        relationship is known not to exist (CREATE), else MERGE on (start, end, source)."""
         if (from_label, to_label) not in PATTERNS[rel_type]:
             raise ValueError(f"({from_label})-[:{rel_type}]->({to_label}) is not in the metagraph")
-        specs = [s for s in rel_properties(rel_type) if s.name != "source"]
-        sets = ", ".join(f"r.{s.name} = {self._value(s)}" for s in specs)
+        write = (
+            f"CREATE (a)-[r:{rel_type.value}]->(b) SET r = row.props"
+            if new
+            else f"MERGE (a)-[r:{rel_type.value} {{source: row.source}}]->(b) SET r = row.props"
+        )
         return (
             "UNWIND $rows AS row "
             f"MATCH (a:{from_label.value} {{id: row.from_id}}) "
             f"MATCH (b:{to_label.value} {{id: row.to_id}}) "
-            f"MERGE (a)-[r:{rel_type.value} {{source: row.source}}]->(b) "
-            f"SET {sets} "
-            "RETURN count(r) AS written"
+            f"{write} RETURN count(r) AS written"
         )
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A span of writes (one load's) in which the store may defer bulk writes to its end; on
+        an error inside, what was deferred is dropped."""
+        yield
 
     @abstractmethod
     def _write(self, cypher: str, params: dict[str, Any]) -> list[Row]:
         """Run one write statement in its own transaction (retried on transient errors)."""
 
-    def write_nodes(self, label: Label, rows: Sequence[Row]) -> int:
-        """MERGE one batch of nodes by id; rows must carry every property of the label."""
+    def write_nodes(
+        self, label: Label, rows: Sequence[Row], created: set[str] | None = None
+    ) -> int:
+        """Write one batch of nodes by id (the last row of an id wins); the ids that were not in
+        the graph before are added to ``created``."""
         batch = dedupe_last_wins(rows, ("id",))
-        if batch:
-            self._write(self.node_write_statement(label), {"rows": batch})
+        if not batch:
+            return 0
+        known = self.existing_ids(label, [row["id"] for row in batch])
+        new = [row for row in batch if row["id"] not in known]
+        old = [row for row in batch if row["id"] in known]
+        if new:
+            self._write(self.node_create_statement(label), {"rows": new})
+        if old:
+            self._write(self.node_update_statement(label), {"rows": old})
+        if created is not None:
+            created.update(row["id"] for row in new)
         return len(batch)
 
     def write_rels(
-        self, rel_type: RelType, from_label: Label, to_label: Label, rows: Sequence[Row]
+        self,
+        rel_type: RelType,
+        from_label: Label,
+        to_label: Label,
+        rows: Sequence[Row],
+        fresh: Mapping[Label, set[str]] | None = None,
     ) -> int:
-        """MERGE one batch of relationships between existing nodes; returns how many were written.
-
-        Rows whose endpoints are missing are not written (and no stub node is created).
-        """
+        """Write one batch of relationships between existing nodes; returns how many were written.
+        ``fresh``: ids by label of nodes created by this load's current chunk (a relationship with
+        such an endpoint is new). Rows whose endpoints are missing are not written (no stub)."""
         batch = dedupe_last_wins(rows, ("from_id", "to_id", "source"))
         if not batch:
             return 0
-        statement = self.rel_write_statement(rel_type, from_label, to_label)
-        result = self._write(statement, {"rows": batch})
-        return int(result[0]["written"]) if result else 0
+        new, old = split_fresh(batch, from_label, to_label, fresh)
+        written = 0
+        for rows_, is_new in ((new, True), (old, False)):
+            if rows_:
+                statement = self.rel_write_statement(rel_type, from_label, to_label, is_new)
+                result = self._write(statement, {"rows": [rel_params(r) for r in rows_]})
+                written += int(result[0]["written"]) if result else 0
+        return written
 
     def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         if not ids:
