@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph_loader.concepts import ConceptCollector, alterations_from_text
@@ -26,7 +27,7 @@ from graph_loader.tables import (
     parse_number,
 )
 from ontology import two_stage as rules
-from ontology.models import Evidence, Outcome, Patient
+from ontology.models import Evidence, Outcome, OutcomeSummary, Patient
 from ontology.normalise import GeneIndex, TumourIndex
 from ontology.vocab import Label, LevelFramework, RecistResponse, RelType, StopReason
 from queries.snapshot import ArmFact
@@ -70,8 +71,7 @@ def chunks(
     tally = TransformResult(source=info)  # rows read and rejected since the last chunk
     result = TransformResult(source=info)
     collect = ConceptCollector(result, genes)
-    per_arm: dict[str, list[tuple[dt.date, str, bool | None, bool]]] = defaultdict(list)
-    synthetic_arms: dict[str, bool] = {}
+    tallies: dict[str, ArmTally] = defaultdict(ArmTally)
     seen: dict[str, int] = {}
     in_chunk = 0
     for line, row, reject in checked_rows(raw.name, rows, tally):
@@ -148,17 +148,80 @@ def chunks(
                             match.code)  # fmt: skip
             else:
                 collect.miss("tumour type", tumour)
-        if evaluable and not (arms and arms[arm_id].expansion_of):  # the rule is for stages 1-2
-            per_arm[arm_id].append((start or dt.date.max, pseudonym, benefit, synthetic))
-        synthetic_arms[arm_id] = synthetic_arms.get(arm_id, True) and synthetic
-    for arm_id, patients in sorted(per_arm.items()):
-        patients.sort()
-        decision = rules.two_stage([bool(b) for _, _, b, _ in patients])
-        if decision.decision != rules.POSITIVE or arms is None:
+        tallies[arm_id].add(start, outcome_id, response, evaluable, benefit, pfs, pfs_event, os_,
+                            os_event, synthetic)  # fmt: skip
+    for arm_id, counts in sorted(tallies.items()):
+        if arms is None:  # no registry to decide against (the rows name no known cohort)
             continue
-        _positive_arm(collect, arms[arm_id], decision, synthetic_arms.get(arm_id, False))
+        arm = arms[arm_id]
+        _summary(collect, arm, counts)
+        decision = rules.two_stage(counts.benefits())
+        if decision.decision == rules.POSITIVE and not arm.expansion_of:  # stages 1-2 only
+            _positive_arm(collect, arm, decision, counts.synthetic)
     result.rows_read, result.rejections = tally.rows_read, tally.rejections
     yield result
+
+
+@dataclass
+class ArmTally:
+    """What one arm's summary needs from the whole file, kept small across chunks: counts, the
+    evaluable patients' (start, outcome id, benefit) for the two-stage order, survival times."""
+
+    treated: int = 0
+    responses: int = 0
+    evaluable: list[tuple[dt.date, str, bool]] = field(default_factory=list)
+    pfs: list[tuple[float, bool]] = field(default_factory=list)
+    os: list[tuple[float, bool]] = field(default_factory=list)
+    first_start: dt.date | None = None
+    last_start: dt.date | None = None
+    synthetic: bool = True  # every row synthetic
+
+    def add(
+        self, start: dt.date | None, outcome_id: str, response: str | None, evaluable: bool,
+        benefit: bool | None, pfs: float | None, pfs_event: bool | None, os_: float | None,
+        os_event: bool | None, synthetic: bool,
+    ) -> None:  # fmt: skip
+        self.treated += 1
+        self.responses += response in (RecistResponse.CR.value, RecistResponse.PR.value)
+        if evaluable:  # in treatment order (ties by outcome id), as arm_summaries reads them
+            self.evaluable.append((start or dt.date.max, outcome_id, bool(benefit)))
+        if pfs is not None:
+            self.pfs.append((pfs, bool(pfs_event)))
+        if os_ is not None:
+            self.os.append((os_, bool(os_event)))
+        if start is not None:
+            self.first_start = min(self.first_start or start, start)
+            self.last_start = max(self.last_start or start, start)
+        self.synthetic = self.synthetic and synthetic
+
+    def benefits(self) -> list[bool]:
+        return [b for _, _, b in sorted(self.evaluable)]
+
+
+def _summary(collect: ConceptCollector, arm: ArmFact, tally: ArmTally) -> None:
+    """The arm's OutcomeSummary (exact counts; suppressed when read for sharing), SUMMARISES it."""
+    from queries.survival import kaplan_meier  # lifelines: imported only when outcomes load
+
+    medians: dict[str, float | None] = {}
+    for name, times in (("pfs", tally.pfs), ("os", tally.os)):
+        km = kaplan_meier([t for t, _ in times], [e for _, e in times]) if times else None
+        medians |= {f"median_{name}_months": km.median if km else None,
+                    f"median_{name}_low": km.median_low if km else None,
+                    f"median_{name}_high": km.median_high if km else None}  # fmt: skip
+    sid = f"{SUMMARY_PREFIX}{arm.id}"
+    collect.node(OutcomeSummary(
+        id=sid, source_record_id=arm.id, arm_id=arm.id, treated=tally.treated,
+        evaluable=len(tally.evaluable), benefit_week16=sum(tally.benefits()),
+        objective_responses=tally.responses,
+        decision=rules.cohort_decision(tally.benefits(), expansion=bool(arm.expansion_of)),
+        pfs_patients=len(tally.pfs), os_patients=len(tally.os), first_start=tally.first_start,
+        last_start=tally.last_start, synthetic=tally.synthetic, **medians,
+    ))  # fmt: skip
+    collect.rel(RelType.SUMMARISES, Label.OUTCOME_SUMMARY, sid, Label.TRIAL_ARM, arm.id)
+
+
+#: OutcomeSummary id: prefix + the arm id
+SUMMARY_PREFIX = "outcomes:"
 
 
 def _stop_reason(value: Any) -> StopReason | None:

@@ -90,6 +90,11 @@ LABEL_DEFINITIONS: dict[Label, TypeDefinition] = {
         "one patient's assessed result: best response, week-16 benefit, PFS/OS with censoring",
         "cohort outcome files, de-identified studies",
     ),
+    Label.OUTCOME_SUMMARY: TypeDefinition(
+        "the outcomes of one trial arm or registry cohort as counts and Kaplan-Meier medians, "
+        "computed when the outcomes are loaded (an answer reads one per arm, not every patient)",
+        "cohort outcome files",
+    ),
     Label.SOURCE: TypeDefinition(
         "a dataset release that facts were loaded from: name, version, licence, checksum, runs",
         "written by the loader framework",
@@ -150,8 +155,13 @@ REL_DEFINITIONS: dict[RelType, TypeDefinition] = {
         "the evidence is the two-stage result of the trial arm (a positive basket-trial arm)",
         "cohort outcome files",
     ),
+    RelType.SUMMARISES: TypeDefinition(
+        "the outcome summary is of the trial arm", "cohort outcome files"
+    ),
     RelType.FROM_SOURCE: TypeDefinition(
-        "the fact was loaded from the dataset release", "written by the loader framework"
+        "a source that states the shared concept (its release); a source's own facts carry their "
+        "provenance as properties (source, source_version, run_id)",
+        "written by the loader framework",
     ),
     RelType.SUPPORTED_BY: TypeDefinition(
         "the assertion rests on the evidence item", "CIViC assertions"
@@ -199,6 +209,7 @@ PATTERNS: dict[RelType, tuple[tuple[Label, Label], ...]] = {
     RelType.IN_ARM: ((Label.OUTCOME, Label.TRIAL_ARM),),
     RelType.HAS_TUMOUR: ((Label.PATIENT, Label.TUMOUR_TYPE),),
     RelType.RESULT_OF: ((Label.EVIDENCE, Label.TRIAL_ARM),),
+    RelType.SUMMARISES: ((Label.OUTCOME_SUMMARY, Label.TRIAL_ARM),),
     RelType.FROM_SOURCE: tuple((label, Label.SOURCE) for label in _FACT_LABELS),
     RelType.SUPPORTED_BY: ((Label.EVIDENCE, Label.EVIDENCE),),
 }

@@ -301,6 +301,29 @@ class Outcome(Node):
     synthetic: bool = False
 
 
+class OutcomeSummary(Node):
+    """One arm's outcomes, aggregated at load (exact counts: sharing suppresses them on read)."""
+
+    label: ClassVar[Label] = Label.OUTCOME_SUMMARY
+    arm_id: str
+    treated: int
+    evaluable: int
+    benefit_week16: int  # among the evaluable
+    objective_responses: int  # best response CR or PR
+    decision: str  # the two-stage rule's (ontology.two_stage), or EXPANSION
+    pfs_patients: int = 0  # with a PFS time (what the median is computed from)
+    median_pfs_months: float | None = None  # Kaplan-Meier; None: not reached
+    median_pfs_low: float | None = None  # its 95% interval
+    median_pfs_high: float | None = None
+    os_patients: int = 0
+    median_os_months: float | None = None
+    median_os_low: float | None = None
+    median_os_high: float | None = None
+    first_start: dt.date | None = None
+    last_start: dt.date | None = None
+    synthetic: bool = False
+
+
 class Source(Node):
     label: ClassVar[Label] = Label.SOURCE
     name: str
@@ -336,6 +359,7 @@ NODE_MODELS: dict[Label, type[Node]] = {
         TrialArm,
         Patient,
         Outcome,
+        OutcomeSummary,
         Source,
     )
 }

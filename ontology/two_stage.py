@@ -24,6 +24,7 @@ CLOSED_STAGE2 = "closed: too little benefit in stage 2"
 POSITIVE = "positive"
 EVIDENCE_LEVEL = "positive"  # Evidence.level of a positive cohort (framework basket_trial)
 EVIDENCE_PREFIX = "arm-result:"  # Evidence id of a positive cohort: prefix + the arm id
+EXPANSION = "expansion cohort (the two-stage rule does not apply)"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ def two_stage(benefits: list[bool]) -> TwoStage:
     if n < STAGE2_SIZE:
         return TwoStage(STAGE2_ONGOING, 2, n, first8, first24)
     return TwoStage(CLOSED_STAGE2, 2, n, first8, first24)
+
+
+def cohort_decision(benefits: list[bool], expansion: bool = False) -> str:
+    """A cohort's decision: the two-stage rule's on its evaluable patients in treatment order; an
+    expansion cohort (of a positive one) is not decided by the rule."""
+    return EXPANSION if expansion else two_stage(benefits).decision
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Label(StrEnum):
     TRIAL_ARM = "TrialArm"
     PATIENT = "Patient"
     OUTCOME = "Outcome"
+    OUTCOME_SUMMARY = "OutcomeSummary"
     SOURCE = "Source"
 
 
@@ -56,6 +57,7 @@ class RelType(StrEnum):
     IN_ARM = "IN_ARM"
     HAS_TUMOUR = "HAS_TUMOUR"
     RESULT_OF = "RESULT_OF"
+    SUMMARISES = "SUMMARISES"
     FROM_SOURCE = "FROM_SOURCE"
 
 

@@ -70,45 +70,29 @@ class ArmSummary(BaseModel):
     decision: str
 
 
-EXPANSION = "expansion cohort (the two-stage rule does not apply)"
-
-
 def arm_decision(arm: ArmFact | None, benefits: list[bool]) -> str:
-    """The cohort's decision: the two-stage rule's on its evaluable patients in treatment order;
-    an expansion cohort (of a positive one) is not decided by the rule."""
-    if arm is not None and arm.expansion_of:
-        return EXPANSION
-    return rules.two_stage(benefits).decision
+    """The cohort's decision (``ontology.two_stage.cohort_decision``) for the arm."""
+    return rules.cohort_decision(benefits, expansion=bool(arm is not None and arm.expansion_of))
 
 
 def arm_summaries(graph: Snapshot | CypherRunner, exact: bool = False) -> list[ArmSummary]:
+    """Each arm's outcomes as the loader summarised them (``outcome_summaries``: one row per arm,
+    whatever the number of patients), small counts suppressed unless ``exact``."""
     snap = snapshot_of(graph)
-    snap_arms = snap.arms
-    rows = run_named(snap.runner, "arm_outcomes")
-    by_arm: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_arm[r["arm_id"]].append(r)
     out = []
-    for arm_id, items in sorted(by_arm.items()):
-        first = items[0]
-        evaluable = [r for r in items if r["evaluable"]]
-        evaluable.sort(key=lambda r: (r["treatment_start"] is None, r["treatment_start"],
-                                      r["outcome_id"]))  # fmt: skip
-        decision = arm_decision(snap_arms.get(arm_id), [bool(r["benefit"]) for r in evaluable])
-        pfs = [r for r in items if r["pfs_months"] is not None]
-        km = _km([r["pfs_months"] for r in pfs], [bool(r["pfs_event"]) for r in pfs], exact)
+    for r in run_named(snap.runner, "outcome_summaries"):
+        shown = exact or (r["pfs_patients"] or 0) >= MIN_SHARED  # no median of fewer than 5
         out.append(ArmSummary(
-            arm_id=arm_id, arm=first["arm"], trial_id=first["trial_id"],
-            status=first["status"] or "unknown", therapy=first["therapy"],
-            synthetic=bool(first["synthetic"]),
-            treated=_count(len(items), exact), evaluable=_count(len(evaluable), exact),
-            benefit_week16=_count(sum(1 for r in evaluable if r["benefit"]), exact),
-            objective_responses=_count(
-                sum(1 for r in items if r["best_response"] in ("CR", "PR")), exact),
-            median_pfs_months=km.median if km else None,
-            median_pfs_low=km.median_low if km else None,
-            median_pfs_high=km.median_high if km else None,
-            decision=decision,
+            arm_id=r["arm_id"], arm=r["arm"], trial_id=r["trial_id"],
+            status=r["status"] or "unknown", therapy=r["therapy"],
+            synthetic=bool(r["synthetic"]), treated=_count(r["treated"], exact),
+            evaluable=_count(r["evaluable"], exact),
+            benefit_week16=_count(r["benefit_week16"], exact),
+            objective_responses=_count(r["objective_responses"], exact),
+            median_pfs_months=r["median_pfs_months"] if shown else None,
+            median_pfs_low=r["median_pfs_low"] if shown else None,
+            median_pfs_high=r["median_pfs_high"] if shown else None,
+            decision=r["decision"],
         ))  # fmt: skip
     return out
 

@@ -46,7 +46,7 @@ from ontology.normalise import drug_match_key, with_broader
 from ontology.privacy import MIN_SHARED, suppress
 from queries import SourceRow
 from queries.catalog import CypherRunner, run_named
-from queries.cohorts import EXPANSION, arm_decision, arm_results
+from queries.cohorts import arm_decision, arm_results
 from queries.snapshot import ArmFact, Snapshot, snapshot_of
 from queries.survival import KaplanMeier, kaplan_meier, proportion
 
@@ -965,7 +965,7 @@ def gap_sentence(
         first = "no cohort"
     elif decision == rules.POSITIVE:
         first = "positive cohort"
-    elif decision == EXPANSION:
+    elif decision == rules.EXPANSION:
         first = f"expansion cohort of {arm.expansion_of}"
     elif decision == NO_OUTCOMES or not arm.outcomes:
         first = "cohort without recorded outcomes"
@@ -1008,7 +1008,7 @@ def gap_sentence(
 
 ORDER = {
     rules.POSITIVE: 0,
-    EXPANSION: 1,
+    rules.EXPANSION: 1,
     rules.EXPAND: 2,
     rules.STAGE2_ONGOING: 3,
     rules.STAGE1_ONGOING: 4,
