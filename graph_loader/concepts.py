@@ -56,6 +56,8 @@ class ConceptCollector:
 
         ``entrez_id`` (where the source gives one) identifies the gene of the alteration itself.
         """
+        if f"{Label.ALTERATION.value}:{concept.id}" in self._seen:  # and its broader ones
+            return concept.id
         for c in with_broader([concept]).values():
             if f"{Label.ALTERATION.value}:{c.id}" in self._seen:
                 continue

@@ -10,6 +10,7 @@ before anything else (a national identity number anywhere refuses the whole file
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterator
@@ -72,6 +73,10 @@ def chunks(
     result = TransformResult(source=info)
     collect = ConceptCollector(result, genes)
     tallies: dict[str, ArmTally] = defaultdict(ArmTally)
+    # a registry repeats the same few alteration texts: each is parsed once
+    parse_alterations = functools.lru_cache(maxsize=4096)(
+        lambda text: tuple(alterations_from_text(text, genes))
+    )
     seen: dict[str, int] = {}
     in_chunk = 0
     for line, row, reject in checked_rows(raw.name, rows, tally):
@@ -109,7 +114,7 @@ def chunks(
             pfs, pfs_event = parse_number(row.get("pfs_months")), parse_flag(row.get("pfs_event"))
             os_, os_event = parse_number(row.get("os_months")), parse_flag(row.get("os_event"))
             synthetic = bool(parse_flag(row.get("synthetic")))
-            concepts = alterations_from_text(str(row.get("alterations") or ""), genes)
+            concepts = parse_alterations(str(row.get("alterations") or ""))
             week16, end = parse_date(row.get("week16_date")), parse_date(row.get("treatment_end"))
             followup = parse_date(row.get("last_followup"))
             stop = _stop_reason(row.get("stop_reason"))

@@ -42,6 +42,7 @@ CATEGORY = {  # Biolink 4 classes where one fits, the project's own terms otherw
     Label.TRIAL_ARM: "biolink:Cohort",
     Label.PATIENT: "biolink:Case",
     Label.OUTCOME: "oncograph:PatientOutcome",
+    Label.OUTCOME_SUMMARY: "oncograph:CohortOutcomeSummary",
     Label.SOURCE: "biolink:InformationResource",
 }
 PREDICATE = {
