@@ -13,7 +13,7 @@ from typing import Any
 
 from graph_loader.framework import TransformResult
 from ontology.identifiers import mint_id, therapy_id
-from ontology.models import Alteration, Drug, Node, Rel, Therapy
+from ontology.models import Alteration, Drug, Link, Node, Rel, Therapy
 from ontology.normalise import (
     AlterationConcept,
     GeneIndex,
@@ -41,9 +41,15 @@ class ConceptCollector:
     def rel(
         self, rel_type: RelType, a: Label, a_id: str, b: Label, b_id: str, **props: Any
     ) -> None:
-        self.result.rels.append(
-            Rel(type=rel_type, from_label=a, from_id=a_id, to_label=b, to_id=b_id, **props)
-        )
+        rel: Rel | Link
+        if props:  # a property is validated as the model declares it
+            rel = Rel(type=rel_type, from_label=a, from_id=a_id, to_label=b, to_id=b_id, **props)
+        elif a_id and b_id:  # typed members and ids this transform made: nothing to validate
+            rel = Link(rel_type.value, a.value, a_id, b.value, b_id)
+        else:
+            raise ValueError(f"({a.value} {a_id!r})-[:{rel_type.value}]->({b.value} {b_id!r}) "
+                             "lacks an endpoint id")  # fmt: skip
+        self.result.rels.append(rel)
 
     def miss(self, kind: str, example: str) -> None:
         examples = self.result.unmatched.setdefault(kind, [])
@@ -117,10 +123,14 @@ class ConceptCollector:
         return tid
 
 
+#: what separates the alterations of one cell ("BRAF V600E; ERBB2 amplification")
+ALTERATION_SEPARATORS = re.compile(r"[;|]")
+
+
 def alterations_from_text(text: str, genes: GeneIndex | None) -> list[AlterationConcept]:
     """ "BRAF V600E; ERBB2 amplification" -> alteration concepts (gene symbol resolved via HGNC)."""
     out = []
-    for part in (p.strip() for p in re.split(r"[;|]", text or "") if p.strip()):
+    for part in (p.strip() for p in ALTERATION_SEPARATORS.split(text or "") if p.strip()):
         gene, _, rest = part.partition(" ")
         match = genes.resolve(gene) if genes is not None and len(genes) else None
         symbol = match.symbol if match else gene.upper()

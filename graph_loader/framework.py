@@ -43,7 +43,7 @@ from ontology.metagraph import (
     node_properties,
     required_properties,
 )
-from ontology.models import Node, Rel, SourceInfo
+from ontology.models import Link, Node, Rel, SourceInfo
 from ontology.vocab import Label, RelType, RunStatus
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -133,7 +133,7 @@ class TransformResult:
 
     source: SourceInfo
     nodes: list[Node] = field(default_factory=list)
-    rels: list[Rel] = field(default_factory=list)
+    rels: list[Rel | Link] = field(default_factory=list)
     rows_read: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # rows left out by rule, not errors
@@ -271,7 +271,7 @@ def node_row(node: Node, source: SourceInfo, run_id: str) -> dict[str, Any]:
     }
 
 
-def rel_row(rel: Rel, source: SourceInfo, run_id: str) -> dict[str, Any]:
+def rel_row(rel: Rel | Link, source: SourceInfo, run_id: str) -> dict[str, Any]:
     return {
         "from_id": rel.from_id,
         "to_id": rel.to_id,
@@ -380,12 +380,16 @@ def _grouped(
     version, run id); a model the metagraph does not allow raises before anything is written."""
     node_rows: dict[Label, list[dict[str, Any]]] = defaultdict(list)
     for node in part.nodes:
-        node_rows[Label(node.label)].append(node_row(node, source, run_id))
+        node_rows[node.label].append(node_row(node, source, run_id))
     rel_rows: dict[tuple[RelType, Label, Label], list[dict[str, Any]]] = defaultdict(list)
+    keys: dict[tuple[str, str, str], tuple[RelType, Label, Label]] = {}  # checked once per kind
     for rel in part.rels:
-        key = (RelType(rel.type), Label(rel.from_label), Label(rel.to_label))
-        if (key[1], key[2]) not in PATTERNS[key[0]]:
-            raise LoadError(f"({key[1]})-[:{key[0]}]->({key[2]}) is not in the metagraph")
+        key = keys.get((rel.type, rel.from_label, rel.to_label))
+        if key is None:
+            key = (RelType(rel.type), Label(rel.from_label), Label(rel.to_label))
+            if (key[1], key[2]) not in PATTERNS[key[0]]:
+                raise LoadError(f"({key[1]})-[:{key[0]}]->({key[2]}) is not in the metagraph")
+            keys[(rel.type, rel.from_label, rel.to_label)] = key
         rel_rows[key].append(rel_row(rel, source, run_id))
     for label in SHARED_LABELS & node_rows.keys():
         for row in node_rows[label]:
@@ -525,10 +529,14 @@ def _load_spooled(
         store.publish()  # readers see the run as running (and an interrupted one as such)
         # Everything below reaches readers at once, with the run marked complete, or not at all.
         with store.publishing(atomic=atomic):
+            if progress:
+                progress("writing", 0, total)
             with store.bulk():
                 for node_rows, rel_rows in groups():
                     _write_facts(store, report, node_rows, rel_rows, batch_size, progress, total,
                                  written)  # fmt: skip
+            if progress:  # what the store deferred (bulk copies) is written now
+                progress("written", written[0], total)
             report.stale_kept = bool(result.rejections)
             _remove_stale(store, report, source, run_id)
             report.status = RunStatus.COMPLETE.value

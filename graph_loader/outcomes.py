@@ -17,7 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_loader.concepts import ConceptCollector, alterations_from_text
+from graph_loader.concepts import (
+    ALTERATION_SEPARATORS,
+    ConceptCollector,
+    alterations_from_text,
+)
 from graph_loader.files import RawFile, one_file
 from graph_loader.framework import NORMALISE, Source, SourceMeta, TransformResult, merged
 from graph_loader.tables import (
@@ -29,7 +33,7 @@ from graph_loader.tables import (
 )
 from ontology import two_stage as rules
 from ontology.models import Evidence, Outcome, OutcomeSummary, Patient
-from ontology.normalise import GeneIndex, TumourIndex
+from ontology.normalise import AlterationConcept, GeneIndex, TumourIndex
 from ontology.vocab import Label, LevelFramework, RecistResponse, RelType, StopReason
 from queries.snapshot import ArmFact
 
@@ -73,10 +77,14 @@ def chunks(
     result = TransformResult(source=info)
     collect = ConceptCollector(result, genes)
     tallies: dict[str, ArmTally] = defaultdict(ArmTally)
-    # a registry repeats the same few alteration texts: each is parsed once
-    parse_alterations = functools.lru_cache(maxsize=4096)(
-        lambda text: tuple(alterations_from_text(text, genes))
+    # a registry repeats the same few alterations: each is parsed once
+    one_alteration = functools.lru_cache(maxsize=8192)(
+        lambda part: alterations_from_text(part, genes)[0]
     )
+
+    def parse_alterations(text: str) -> list[AlterationConcept]:
+        return [one_alteration(p.strip()) for p in ALTERATION_SEPARATORS.split(text) if p.strip()]
+
     seen: dict[str, int] = {}
     in_chunk = 0
     for line, row, reject in checked_rows(raw.name, rows, tally):
@@ -103,7 +111,7 @@ def chunks(
                    f"{seen[key]})", "pseudonym")  # fmt: skip
             continue
         response = str(row["best_response"]).strip().upper() or None
-        if response is not None and response not in {r.value for r in RecistResponse}:
+        if response is not None and response not in RESPONSES:
             reject("unknown best response", f"{row['best_response']!r}; expected CR, PR, SD, PD "
                    "or NE (RECIST 1.1)", "best_response")  # fmt: skip
             continue
@@ -229,11 +237,15 @@ def _summary(collect: ConceptCollector, arm: ArmFact, tally: ArmTally) -> None:
 SUMMARY_PREFIX = "outcomes:"
 
 
+RESPONSES = frozenset(r.value for r in RecistResponse)
+STOP_REASONS = frozenset(r.value for r in StopReason)
+
+
 def _stop_reason(value: Any) -> StopReason | None:
     text = " ".join(str(value or "").strip().lower().replace("_", " ").split())
     if not text:
         return None
-    if text not in {r.value for r in StopReason}:
+    if text not in STOP_REASONS:
         raise ValueError(f"stop_reason {value!r}; expected one of "
                          f"{', '.join(r.value for r in StopReason)}")  # fmt: skip
     return StopReason(text)

@@ -12,7 +12,7 @@ where the source states it, ``curation_status``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -367,6 +367,21 @@ NODE_MODELS: dict[Label, type[Node]] = {
 # ---------------------------------------------------------------------------------------------
 # Relationships
 # ---------------------------------------------------------------------------------------------
+
+
+class Link(NamedTuple):
+    """A relationship without properties of its own between nodes a transform identified itself:
+    the light form of :class:`Rel` (a registry states millions of these; building each as a
+    validated model costs more than writing it). Same attributes as a Rel."""
+
+    type: str
+    from_label: str
+    from_id: str
+    to_label: str
+    to_id: str
+    source_record_id: str | None = None
+    operator: str | None = None
+    match_level: str | None = None
 
 
 class Rel(GraphModel):

@@ -100,6 +100,29 @@ class StatementFailed(QueryError):
     """A statement failed as it ran (its own error: the store is fine)."""
 
 
+def _cell(value: Any) -> str | None:
+    """A value as the text a string-list row or a CSV cell carries (cast back by the engine)."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+_LIST_SYNTAX = frozenset(",[]{}\"'\\\n\r")
+
+
+def _plain_item(item: str) -> bool:
+    """Whether a list item reads back as itself from ``[a,b]`` in a CSV cell (no quoting there:
+    the reader keeps quotes as part of the item)."""
+    return (bool(item) and item == item.strip() and item.lower() != "null"
+            and _LIST_SYNTAX.isdisjoint(item))  # fmt: skip
+
+
 class CsvRows:
     """Rows for one COPY FROM, written to a CSV file in a temporary directory as they come."""
 
@@ -340,18 +363,6 @@ class LadybugStore(GraphStore):
     # ($col[i]) is not looked up by index. So a batch goes in as string lists (each value cast
     # back to its declared type), list-valued columns ride beside it by row position, and a node
     # batch is split into CREATE (new ids) and MATCH ... SET (known ids) in one transaction.
-    @staticmethod
-    def _encode(value: Any) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, Enum):
-            return str(value.value)
-        return str(value)
-
     def _encode_batch(
         self, specs: Sequence[PropertySpec], batch: Sequence[Row], first: int
     ) -> tuple[dict[str, str], dict[str, Any], list[list[str | None]]]:
@@ -377,7 +388,7 @@ class LadybugStore(GraphStore):
                 cell if spec.type is GraphType.STRING else (f"CAST({cell} AS {spec.type.value})")
             )
         encoded = [
-            [str(pos), *(self._encode(row.get(name)) for name in scalar)]
+            [str(pos), *(_cell(row.get(name)) for name in scalar)]
             for pos, row in enumerate(batch, start=1)
         ]
         return exprs, side, encoded
@@ -416,22 +427,34 @@ class LadybugStore(GraphStore):
         self, label: Label, specs: Sequence[PropertySpec], rows: Sequence[Row]
     ) -> list[Row]:
         """COPY new nodes from a temporary CSV file (the engine's bulk path); returns the rows it
-        cannot take (an empty string, which the CSV reader reads as null). List properties are
-        set after the COPY, on the rows that have them."""
-        scalar = [s for s in specs if s.type is not GraphType.STRING_LIST]
-        lists = [s for s in specs if s.type is GraphType.STRING_LIST]
-        names = [s.name for s in scalar if s.name == "id" or any(r.get(s.name) is not None
-                                                                   for r in rows)]  # fmt: skip
+        cannot take (an empty string, which the CSV reader reads as null). A list goes in the
+        file as ``[a,b]`` where its items are plain; a row with other items gets its lists set
+        after the COPY."""
+        scalar = [s.name for s in specs if s.type is not GraphType.STRING_LIST]
+        lists = [s.name for s in specs if s.type is GraphType.STRING_LIST]
+        names = [n for n in scalar if n == "id" or any(r.get(n) is not None for r in rows)]
         copy, rest = [], []
         for row in rows:
             (rest if any(row.get(n) == "" for n in names) else copy).append(row)
         if len(copy) < COPY_MIN:
             return list(rows)
-        self._copy(f"{label.value}({', '.join(names)})", "",
-                   ([self._encode(row.get(n)) for n in names] for row in copy))  # fmt: skip
-        with_lists = [r for r in copy if any(r.get(s.name) for s in lists)]
-        if with_lists:
-            self._set_nodes(label, [specs[0], *lists], with_lists)
+        later: list[Row] = []  # rows with a list the CSV reader cannot read back as it is
+
+        def values() -> Iterator[list[str | None]]:
+            for row in copy:
+                cells = [_cell(row.get(n)) for n in names]
+                plain = True
+                for name in lists:
+                    items = row.get(name) or []
+                    plain = plain and all(_plain_item(i) for i in items)
+                    cells.append(f"[{','.join(items)}]" if plain else "[]")
+                if not plain:
+                    later.append(row)
+                yield cells
+
+        self._copy(f"{label.value}({', '.join(names + lists)})", "", values())
+        if later:
+            self._set_nodes(label, [specs[0], *(s for s in specs if s.name in lists)], later)
         return rest
 
     def _copy(self, table: str, options: str, values: Iterable[list[str | None]]) -> None:
@@ -500,7 +523,7 @@ class LadybugStore(GraphStore):
         if not ok:
             return 0
         names = [s.name for s in rel_properties(rel_type)]
-        values = ([r["from_id"], r["to_id"], *(self._encode(r.get(n)) for n in names)] for r in ok)
+        values = ([r["from_id"], r["to_id"], *(_cell(r.get(n)) for n in names)] for r in ok)
         if self._pending is not None:  # copied when the bulk write ends
             self._pending.setdefault((rel_type, from_label, to_label), CsvRows()).add(values)
         else:
