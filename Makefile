@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-embedded lint bench bench-maf bench-serve clean
+.PHONY: setup demo serve test test-embedded lint bench bench-maf bench-serve bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "oncograph needs Python >= 3.11"'
@@ -46,6 +46,10 @@ bench-maf: $(STAMP)
 ## 20 concurrent clients against `oncograph serve` on both backends, a load completing meanwhile.
 bench-serve: $(STAMP)
 	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_serve.py $(BENCH_ARGS)
+
+## Loads and answers against synthetic registries of 10,000-400,000 patients on both backends (long).
+bench-scale: $(STAMP)
+	.ci/neo4j-server auto -- $(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
