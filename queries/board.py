@@ -309,7 +309,7 @@ def _match_one(
         therapy_id = snap.arms[arm.arm_id].therapy_id
         if therapy_id:
             arms_by_therapy[therapy_id].append(arm)
-    results = arm_results(snap) if arm_matches else {}
+    results = arm_results(snap, [a.arm_id for a in arm_matches]) if arm_matches else {}
     options = []
     for tid in set(by_therapy) | set(approvals) | set(arms_by_therapy):
         evidence = sorted(by_therapy.get(tid, []), key=_rank)

@@ -16,6 +16,7 @@ a median computed from fewer than 5 patients is not shown.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -75,12 +76,16 @@ def arm_decision(arm: ArmFact | None, benefits: list[bool]) -> str:
     return rules.cohort_decision(benefits, expansion=bool(arm is not None and arm.expansion_of))
 
 
-def arm_summaries(graph: Snapshot | CypherRunner, exact: bool = False) -> list[ArmSummary]:
-    """Each arm's outcomes as the loader summarised them (``outcome_summaries``: one row per arm,
-    whatever the number of patients), small counts suppressed unless ``exact``."""
+def arm_summaries(
+    graph: Snapshot | CypherRunner, exact: bool = False, arms: Iterable[str] | None = None
+) -> list[ArmSummary]:
+    """The outcomes of ``arms`` (default: every arm) as the loader summarised them
+    (``outcome_summaries``: one row per arm, whatever the number of patients), small counts
+    suppressed unless ``exact``."""
     snap = snapshot_of(graph)
+    wanted = sorted(snap.arms if arms is None else set(arms))
     out = []
-    for r in run_named(snap.runner, "outcome_summaries"):
+    for r in run_named(snap.runner, "outcome_summaries", {"arms": wanted}):
         shown = exact or (r["pfs_patients"] or 0) >= MIN_SHARED  # no median of fewer than 5
         out.append(ArmSummary(
             arm_id=r["arm_id"], arm=r["arm"], trial_id=r["trial_id"],
@@ -97,9 +102,12 @@ def arm_summaries(graph: Snapshot | CypherRunner, exact: bool = False) -> list[A
     return out
 
 
-def arm_results(snap: Snapshot) -> dict[str, ArmSummary]:
-    """Each arm's outcome summary as shared (small counts suppressed) by arm id, computed once
-    per snapshot: the board, the dossier and its index all read this one."""
+def arm_results(snap: Snapshot, arms: Iterable[str] | None = None) -> dict[str, ArmSummary]:
+    """The outcome summaries as shared (small counts suppressed) by arm id: of ``arms`` (a
+    board's matches: read as asked, bounded by the patient), or of every arm, read once per
+    snapshot (the dossier and its index)."""
+    if arms is not None:
+        return {s.arm_id: s for s in arm_summaries(snap, arms=arms)}
     return snap.memo("arm_results", lambda: {s.arm_id: s for s in arm_summaries(snap)})
 
 

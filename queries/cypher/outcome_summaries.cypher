@@ -1,9 +1,11 @@
 // name: outcome_summaries
 // question: How did each trial arm or registry cohort do: patients treated and evaluable, benefit at week 16, responses, median PFS and OS, two-stage decision?
-// description: One row per arm with recorded outcomes: the summary the outcome loader computed from the arm's patients (exact counts; answers for sharing suppress counts of 1-4), with the arm's trial, status and therapy. An answer reads these rows, one per arm, whatever the number of patients.
+// description: One row per arm of $arms with recorded outcomes: the summary the outcome loader computed from the arm's patients (exact counts; answers for sharing suppress counts of 1-4), with the arm's trial, status and therapy. An answer reads these rows, one per arm, whatever the number of patients.
 // returns: arm_id, arm, trial_id, status, synthetic, therapy, treated, evaluable, benefit_week16, objective_responses, decision, pfs_patients, median_pfs_months, median_pfs_low, median_pfs_high, os_patients, median_os_months, median_os_low, median_os_high, first_start, last_start
-// example:
+// params: arms (the arm ids, TRIAL/COHORT)
+// example: arms=["IMPRESS-SYNTHETIC/C05", "IMPRESS-SYNTHETIC/C06"]
 MATCH (s:OutcomeSummary)-[:SUMMARISES]->(arm:TrialArm)
+WHERE arm.id IN $arms
 OPTIONAL MATCH (arm)-[:GIVES]->(th:Therapy)
 RETURN arm.id AS arm_id, arm.name AS arm, arm.trial_id AS trial_id, arm.status AS status,
        arm.synthetic AS synthetic, th.name AS therapy, s.treated AS treated,
