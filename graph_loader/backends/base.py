@@ -247,12 +247,7 @@ class GraphStore(ABC):
     ) -> int:
         """Write one batch of nodes by id (the last row of an id wins); the ids that were not in
         the graph before are added to ``created``."""
-        batch = dedupe_last_wins(rows, ("id",))
-        if not batch:
-            return 0
-        known = self.existing_ids(label, [row["id"] for row in batch])
-        new = [row for row in batch if row["id"] not in known]
-        old = [row for row in batch if row["id"] in known]
+        batch, new, old = self.split_known(label, rows)
         if new:
             self._write(self.node_create_statement(label), {"rows": new})
         if old:
@@ -260,6 +255,15 @@ class GraphStore(ABC):
         if created is not None:
             created.update(row["id"] for row in new)
         return len(batch)
+
+    def split_known(
+        self, label: Label, rows: Sequence[Row]
+    ) -> tuple[list[Row], list[Row], list[Row]]:
+        """(the batch de-duplicated by id, its rows not in the graph yet, the others)."""
+        batch = dedupe_last_wins(rows, ("id",))
+        known = self.existing_ids(label, [row["id"] for row in batch])
+        new = [row for row in batch if row["id"] not in known]
+        return batch, new, [row for row in batch if row["id"] in known]
 
     def write_rels(
         self,

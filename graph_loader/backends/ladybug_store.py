@@ -113,6 +113,11 @@ def _cell(value: Any) -> str | None:
     return str(value)
 
 
+def _rel_copy_options(from_label: Label, to_label: Label) -> str:
+    """A COPY's options naming the (from, to) pair of a relationship table with several."""
+    return f"from='{from_label.value}', to='{to_label.value}'"
+
+
 _LIST_SYNTAX = frozenset(",[]{}\"'\\\n\r")
 
 
@@ -396,13 +401,10 @@ class LadybugStore(GraphStore):
     def write_nodes(
         self, label: Label, rows: Sequence[Row], created: set[str] | None = None
     ) -> int:
-        batch = dedupe_last_wins(rows, ("id",))
+        batch, new, old = self.split_known(label, rows)
         if not batch:
             return 0
         specs = node_properties(label)  # id first: row[2]
-        known = self.existing_ids(label, [row["id"] for row in batch])
-        new = [row for row in batch if row["id"] not in known]
-        old = [row for row in batch if row["id"] in known]
         with self._transaction():
             rest = self._copy_nodes(label, specs, new) if len(new) >= COPY_MIN else new
             if rest:
@@ -478,7 +480,7 @@ class LadybugStore(GraphStore):
         try:
             yield
             for (rel_type, from_label, to_label), rows in self._pending.items():
-                options = f"from='{from_label.value}', to='{to_label.value}'"
+                options = _rel_copy_options(from_label, to_label)
                 self._execute(rows.copy_statement(rel_type.value, options), {})
         finally:
             for rows in self._pending.values():
@@ -527,7 +529,7 @@ class LadybugStore(GraphStore):
         if self._pending is not None:  # copied when the bulk write ends
             self._pending.setdefault((rel_type, from_label, to_label), CsvRows()).add(values)
         else:
-            self._copy(rel_type.value, f"from='{from_label.value}', to='{to_label.value}'", values)
+            self._copy(rel_type.value, _rel_copy_options(from_label, to_label), values)
         return len(ok)
 
     def _merge_rels(
